@@ -1,0 +1,99 @@
+/**
+ * The upload shape of one invoice (JSON, or a CSV row once its columns are nested). Amounts come
+ * in as decimal strings and leave as integer minor units of the invoice's currency.
+ */
+import { z } from "zod";
+import { compareDates } from "#domain/calendar/iso-date.ts";
+import { CurrencyCodeSchema } from "#domain/money/currency.ts";
+import { parseAmount } from "#domain/money/money.ts";
+import { HttpsUrlSchema, IsoDateSchema, singleLineText } from "#domain/text.ts";
+import { CustomerInputSchema } from "./customer.ts";
+
+export const INVOICE_NUMBER = /^[A-Za-z0-9._/-]{1,64}$/;
+
+export const InvoiceNumberSchema = z
+  .string()
+  .regex(INVOICE_NUMBER, "must be 1-64 characters of letters, digits and . _ / -");
+
+/** Amounts are strings so that no float ever holds money; numbers are refused with a hint. */
+const DecimalText = z.string({ error: 'must be a decimal string such as "12500.00"' }).max(32);
+
+const InvoiceLineInputSchema = z.strictObject({
+  description: singleLineText(500),
+  quantity: z
+    .string()
+    .regex(/^\d{1,9}(\.\d{1,4})?$/, "must be a decimal number such as 2 or 1.5")
+    .optional(),
+  amount: DecimalText,
+});
+
+const EarlyPaymentDiscountInputSchema = z.strictObject({
+  /** A percentage as a decimal string: "2" or "2.5". */
+  percent: z.string().regex(/^(\d{1,2})(\.\d{1,2})?$/, "must be a percentage below 100 such as 2 or 2.5"),
+  withinDays: z.number().int().min(1).max(365),
+});
+
+/** "2.5" → 250, read digit by digit so that no float rounding touches it. */
+function percentToBasisPoints(percent: string): number {
+  const [whole = "0", fraction = ""] = percent.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+}
+
+export const InvoiceInputSchema = z
+  .strictObject({
+    invoiceNumber: InvoiceNumberSchema,
+    currency: CurrencyCodeSchema,
+    amount: DecimalText,
+    amountPaid: DecimalText.optional(),
+    issueDate: IsoDateSchema,
+    dueDate: IsoDateSchema,
+    customer: CustomerInputSchema,
+    paymentReference: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9 +/-]{1,35}$/, "must be 1-35 letters, digits, spaces or + / -")
+      .optional(),
+    paymentUrl: HttpsUrlSchema.optional(),
+    lines: z.array(InvoiceLineInputSchema).max(500).optional(),
+    earlyPaymentDiscount: EarlyPaymentDiscountInputSchema.optional(),
+    /** Whether the contract allows reminder fees; some countries (SE) allow them only if agreed. */
+    reminderFeeAgreed: z.boolean().optional(),
+  })
+  .transform((input, ctx) => {
+    const amountIn = (text: string, path: (string | number)[]): number => {
+      const parsed = parseAmount(text, input.currency);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: "custom", path, message: parsed.error.message });
+      return 0;
+    };
+    const amount = amountIn(input.amount, ["amount"]);
+    const amountPaid = input.amountPaid === undefined ? 0 : amountIn(input.amountPaid, ["amountPaid"]);
+    const lines = input.lines?.map((line, index) => ({
+      ...line,
+      amount: amountIn(line.amount, ["lines", index, "amount"]),
+    }));
+    if (amount === 0 && input.amount !== undefined && parseAmount(input.amount, input.currency).ok) {
+      ctx.addIssue({ code: "custom", path: ["amount"], message: "must be greater than zero" });
+    }
+    if (compareDates(input.dueDate, input.issueDate) < 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dueDate"],
+        message: `must not be before issueDate (${input.issueDate})`,
+      });
+    }
+    const discount = input.earlyPaymentDiscount;
+    return {
+      ...input,
+      amount,
+      amountPaid,
+      lines,
+      earlyPaymentDiscount: discount && {
+        rateBp: percentToBasisPoints(discount.percent),
+        withinDays: discount.withinDays,
+      },
+      reminderFeeAgreed: input.reminderFeeAgreed ?? false,
+    };
+  });
+export type InvoiceInput = z.input<typeof InvoiceInputSchema>;
+export type ParsedInvoiceInput = z.output<typeof InvoiceInputSchema>;

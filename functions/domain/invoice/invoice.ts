@@ -1,0 +1,108 @@
+/**
+ * The invoice as dun holds it: what was uploaded, plus the state of its dunning. Amounts are
+ * integer minor units of `currency`; dates are calendar dates in the debtor's zone; instants UTC.
+ */
+import { z } from "zod";
+import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
+import { InvoiceStateSchema, StageSchema } from "#domain/vocabulary.ts";
+import { CustomerSchema } from "./customer.ts";
+import type { ParsedInvoiceInput } from "./invoice-input.ts";
+import type { TimelineEvent } from "./timeline.ts";
+
+const Minor = z.number().int().nonnegative();
+
+export const InstallmentSchema = z.object({
+  dueDate: IsoDateSchema,
+  amount: Minor,
+  /** Filled in order as payments arrive, so the plan's progress is visible per installment. */
+  paid: Minor,
+  remindedAt: InstantSchema.optional(),
+});
+export type Installment = z.infer<typeof InstallmentSchema>;
+
+export const SentStageSchema = z.object({
+  stage: StageSchema,
+  at: InstantSchema,
+  fee: Minor,
+  interest: Minor,
+  deadline: IsoDateSchema.optional(),
+});
+export type SentStage = z.infer<typeof SentStageSchema>;
+
+export const InvoiceSchema = z.object({
+  tenantId: z.string().min(1),
+  invoiceNumber: z.string(),
+  currency: z.string(),
+  amount: Minor,
+  amountPaid: Minor,
+  issueDate: IsoDateSchema,
+  dueDate: IsoDateSchema,
+  customer: CustomerSchema,
+  paymentReference: z.string().optional(),
+  paymentUrl: z.string().optional(),
+  lines: z
+    .array(z.object({ description: z.string(), quantity: z.string().optional(), amount: Minor }))
+    .optional(),
+  earlyPaymentDiscount: z.object({ rateBp: z.number().int(), withinDays: z.number().int() }).optional(),
+  reminderFeeAgreed: z.boolean(),
+  status: InvoiceStateSchema,
+  payments: z.array(z.object({ amount: Minor, date: IsoDateSchema, reference: z.string().optional() })),
+  /** The ladder so far: each stage sent, with the fee and interest it stated. */
+  stagesSent: z.array(SentStageSchema),
+  pausedUntil: IsoDateSchema.optional(),
+  promisedDate: IsoDateSchema.optional(),
+  /** Set when a promise was broken: the customer is on credit hold until this invoice is settled. */
+  promiseBrokenAt: InstantSchema.optional(),
+  dispute: z.object({ reason: z.string(), openedAt: InstantSchema }).optional(),
+  installments: z.array(InstallmentSchema).optional(),
+  createdAt: InstantSchema,
+  updatedAt: InstantSchema,
+  /** Optimistic locking: every stored update is conditional on the version it read. */
+  version: z.number().int().nonnegative(),
+});
+export type Invoice = z.infer<typeof InvoiceSchema>;
+
+/** What the debtor still owes of the invoice itself (fees and interest are claimed separately). */
+export function outstandingOf(invoice: Pick<Invoice, "amount" | "amountPaid">): number {
+  return Math.max(0, invoice.amount - invoice.amountPaid);
+}
+
+/** Paid beyond the invoice total. Derived, never stored, so it cannot disagree with the payments. */
+export function creditOf(invoice: Pick<Invoice, "amount" | "amountPaid">): number {
+  return Math.max(0, invoice.amountPaid - invoice.amount);
+}
+
+/**
+ * The state an invoice returns to when nothing holds it (no dispute, pause, promise or bounce):
+ * decided by its balance and whether a payment plan runs.
+ */
+export function balanceState(invoice: Pick<Invoice, "amount" | "amountPaid" | "installments">) {
+  if (invoice.amountPaid >= invoice.amount) return "paid" as const;
+  if (invoice.installments) return "payment_plan" as const;
+  return invoice.amountPaid > 0 ? ("partially_paid" as const) : ("open" as const);
+}
+
+/** A new invoice from a validated upload. */
+export function createInvoice(
+  tenantId: string,
+  input: ParsedInvoiceInput,
+  at: string,
+): { invoice: Invoice; events: TimelineEvent[] } {
+  const { amountPaid, ...fields } = input;
+  const invoice: Invoice = {
+    ...fields,
+    tenantId,
+    amountPaid,
+    status: "open",
+    payments: amountPaid > 0 ? [{ amount: amountPaid, date: input.issueDate, reference: "upload" }] : [],
+    stagesSent: [],
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+  };
+  invoice.status = balanceState(invoice);
+  return {
+    invoice,
+    events: [{ type: "created", at, to: invoice.status, amount: invoice.amount, amountPaid }],
+  };
+}

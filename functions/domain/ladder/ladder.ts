@@ -1,0 +1,248 @@
+/**
+ * Where a reminder is decided. Given an invoice, its tenant's policy and the current time, the
+ * ladder says what happens next and when: send a stage (or an installment reminder) at a business
+ * moment in the debtor's zone, wake up when a pause ends or a promise falls due, or nothing.
+ *
+ * The decision is recomputed, never remembered: the sender asks again right before it sends, so
+ * a payment that arrived a second earlier stops the email.
+ */
+import { type BusinessCalendar, nextBusinessTime } from "#domain/calendar/business-time.ts";
+import { addDays, daysBetween, type IsoDate, maxDate } from "#domain/calendar/iso-date.ts";
+import { instantAt, localDateOf } from "#domain/calendar/zoned-time.ts";
+import type { Invoice } from "#domain/invoice/invoice.ts";
+import type { Money } from "#domain/money/money.ts";
+import { rulesFor } from "#domain/rules/country-rules.ts";
+import { reminderFee } from "#domain/rules/fees.ts";
+import { statutoryInterest } from "#domain/rules/interest.ts";
+import { STAGES, type Stage } from "#domain/vocabulary.ts";
+import { type Ladder, ladderFor, type Policy } from "./policy.ts";
+
+/** How many days overdue an invoice must be before the account manager is copied by default. */
+export const ACCOUNT_MANAGER_DEFAULT_DAYS_OVERDUE = 7;
+
+export type StageStep = {
+  type: "stage";
+  stage: Stage;
+  template: string;
+  fee: Money;
+  /** The fee is lower than the policy asked for because of this country rule. */
+  feeLimitedBy?: string;
+  interest: Money;
+  /** The pay-by date the email states, where the stage gives one. */
+  deadline?: IsoDate;
+  notifyAccountManager: boolean;
+};
+
+export type InstallmentStep = {
+  type: "installment";
+  template: "payment_plan_installment";
+  installment: number;
+  dueDate: IsoDate;
+  amount: Money;
+};
+
+export type Step = StageStep | InstallmentStep;
+
+export type NoActionReason =
+  | "paid"
+  | "cancelled"
+  | "written_off"
+  | "disputed"
+  | "contact_failed"
+  | "in_collection"
+  | "ladder_complete";
+
+export type WakeReason = "pause_ends" | "promise_due" | "installment_overdue";
+
+export type NextAction =
+  | { kind: "none"; reason: NoActionReason }
+  | { kind: "send"; at: Date; step: Step }
+  /** Nothing to send, but the invoice changes by itself at `at` (see applyDueTransitions). */
+  | { kind: "wake"; at: Date; reason: WakeReason };
+
+export function businessCalendarOf(invoice: Invoice, policy: Policy): BusinessCalendar {
+  return {
+    timeZone: invoice.customer.timeZone,
+    country: invoice.customer.country,
+    hours: policy.businessHours,
+  };
+}
+
+function minutesOf(clock: string): number {
+  const [hours = 0, minutes = 0] = clock.split(":").map(Number);
+  return hours * 60 + minutes;
+}
+
+function later(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
+}
+
+/** The first business moment on or after the start of `date` in the debtor's zone, and not before now. */
+function businessMomentFrom(date: IsoDate, calendar: BusinessCalendar, now: Date): Date {
+  const opening = instantAt(date, minutesOf(calendar.hours.start), calendar.timeZone);
+  return nextBusinessTime(later(opening, now), calendar);
+}
+
+/** The moment a calendar day begins in the debtor's zone: when a pause ends or a promise lapses. */
+function startOfDay(date: IsoDate, calendar: BusinessCalendar): Date {
+  return instantAt(date, 0, calendar.timeZone);
+}
+
+export function decideNextAction(invoice: Invoice, policy: Policy, now: Date): NextAction {
+  const calendar = businessCalendarOf(invoice, policy);
+  switch (invoice.status) {
+    case "paid":
+    case "cancelled":
+    case "written_off":
+    case "disputed":
+    case "contact_failed":
+      return { kind: "none", reason: invoice.status };
+    case "collection":
+      return { kind: "none", reason: "in_collection" };
+    case "paused":
+      return {
+        kind: "wake",
+        at: startOfDay(invoice.pausedUntil ?? invoice.dueDate, calendar),
+        reason: "pause_ends",
+      };
+    case "promised": {
+      const lapses = addDays(invoice.promisedDate ?? invoice.dueDate, policy.promiseGraceDays + 1);
+      return { kind: "wake", at: startOfDay(lapses, calendar), reason: "promise_due" };
+    }
+    case "payment_plan":
+      return decideInstallment(invoice, policy, calendar, now);
+    case "open":
+    case "partially_paid":
+      return decideStage(invoice, policy, calendar, now);
+  }
+}
+
+function nextStageOf(invoice: Invoice, ladder: Ladder, today: IsoDate): Stage | undefined {
+  const last = invoice.stagesSent.at(-1);
+  const from = last ? STAGES.indexOf(last.stage) + 1 : 0;
+  return STAGES.slice(from).find(
+    // A heads-up "before the due date" makes no sense once the due date has come.
+    (stage) => ladder[stage] !== undefined && !(stage === "courtesy" && today >= invoice.dueDate),
+  );
+}
+
+function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalendar, now: Date): NextAction {
+  const { customer } = invoice;
+  const ladder = ladderFor(policy, customer.country, customer.type);
+  const today = localDateOf(now, calendar.timeZone);
+  const stage = nextStageOf(invoice, ladder, today);
+  const stagePolicy = stage && ladder[stage];
+  if (!stage || !stagePolicy) return { kind: "none", reason: "ladder_complete" };
+
+  const rules = rulesFor(customer.country, today)[customer.type];
+  const last = invoice.stagesSent.at(-1);
+  let earliest = addDays(invoice.dueDate, stagePolicy.offsetDays);
+
+  // A broken promise escalates at once: the next stage does not wait for its offset.
+  if (invoice.promiseBrokenAt && (!last || last.at < invoice.promiseBrokenAt)) {
+    const brokenOn = localDateOf(new Date(invoice.promiseBrokenAt), calendar.timeZone);
+    if (brokenOn < earliest) earliest = brokenOn;
+  }
+  if (last) {
+    // A statutory gap that binds only fee-bearing reminders is kept by the fee rule instead:
+    // a reminder sent sooner is lawful but free.
+    const statutoryGap = rules.minDaysBetweenReminders.value;
+    const gap = Math.max(
+      policy.minDaysBetweenReminders,
+      statutoryGap?.between === "allReminders" ? statutoryGap.days : 0,
+    );
+    earliest = maxDate(earliest, addDays(localDateOf(new Date(last.at), calendar.timeZone), gap));
+  }
+  if (stage === "collection") {
+    const finalNotice = invoice.stagesSent.find((sent) => sent.stage === "final_notice");
+    // The hand-over waits until the day after the deadline the final notice stated.
+    if (finalNotice?.deadline) earliest = maxDate(earliest, addDays(finalNotice.deadline, 1));
+  }
+
+  const at = businessMomentFrom(earliest, calendar, now);
+  const sendDate = localDateOf(at, calendar.timeZone);
+  const afterDue = sendDate > invoice.dueDate;
+  const feeBearing = invoice.stagesSent.filter((sent) => sent.fee > 0);
+  const lastFeeBearing = feeBearing.at(-1);
+  const fee = afterDue
+    ? reminderFee({
+        country: customer.country,
+        customerType: customer.type,
+        currency: invoice.currency,
+        policyFees: stagePolicy.fee,
+        dueDate: invoice.dueDate,
+        sendDate,
+        feeBearingRemindersSoFar: feeBearing.length,
+        lastFeeBearingReminderDate:
+          lastFeeBearing && localDateOf(new Date(lastFeeBearing.at), calendar.timeZone),
+        feeAgreedInContract: invoice.reminderFeeAgreed,
+      })
+    : { amount: 0, currency: invoice.currency };
+  const interest = stagePolicy.interest
+    ? statutoryInterest({
+        country: customer.country,
+        customerType: customer.type,
+        currency: invoice.currency,
+        principal: invoice.amount,
+        dueDate: invoice.dueDate,
+        asOf: sendDate,
+        payments: invoice.payments,
+      })
+    : { amount: 0, currency: invoice.currency };
+  const deadlineDays =
+    stage === "final_notice"
+      ? Math.max(stagePolicy.deadlineDays ?? 0, rules.finalNoticeDeadlineDays.value ?? 0)
+      : stagePolicy.deadlineDays;
+  const daysOverdue = daysBetween(invoice.dueDate, sendDate);
+
+  return {
+    kind: "send",
+    at,
+    step: {
+      type: "stage",
+      stage,
+      template: stagePolicy.template ?? stage,
+      fee: { amount: fee.amount, currency: invoice.currency },
+      feeLimitedBy: "limitedBy" in fee ? fee.limitedBy : undefined,
+      interest: { amount: interest.amount, currency: invoice.currency },
+      deadline: deadlineDays ? addDays(sendDate, deadlineDays) : undefined,
+      notifyAccountManager:
+        customer.accountManagerEmail !== undefined &&
+        (stagePolicy.notifyAccountManager ?? daysOverdue >= ACCOUNT_MANAGER_DEFAULT_DAYS_OVERDUE),
+    },
+  };
+}
+
+function decideInstallment(
+  invoice: Invoice,
+  policy: Policy,
+  calendar: BusinessCalendar,
+  now: Date,
+): NextAction {
+  const installments = invoice.installments ?? [];
+  const index = installments.findIndex((installment) => installment.paid < installment.amount);
+  const installment = installments[index];
+  if (!installment) return { kind: "none", reason: "paid" };
+  const overdueAt = startOfDay(addDays(installment.dueDate, policy.installmentGraceDays + 1), calendar);
+  if (!installment.remindedAt) {
+    const at = businessMomentFrom(
+      addDays(installment.dueDate, -policy.installmentReminderDaysBefore),
+      calendar,
+      now,
+    );
+    if (at < overdueAt) {
+      return {
+        kind: "send",
+        at,
+        step: {
+          type: "installment",
+          template: "payment_plan_installment",
+          installment: index,
+          dueDate: installment.dueDate,
+          amount: { amount: installment.amount - installment.paid, currency: invoice.currency },
+        },
+      };
+    }
+  }
+  return { kind: "wake", at: overdueAt, reason: "installment_overdue" };
+}

@@ -1,0 +1,91 @@
+/**
+ * Italy: D.Lgs. 231/2002 (commercial transactions: ECB rate + 8 pp, EUR 40) and, for consumers,
+ * the legal rate of art. 1284 codice civile, owed from default by art. 1224.
+ */
+import { both, byType, type JurisdictionTable, type RateTable } from "../rule-schema.ts";
+import { ECB_MRO_HALF_YEARLY } from "./eu.ts";
+
+const DLGS_231_ART5 =
+  "https://notiziedellascuola.it/legislazione-e-dottrina/indice-cronologico/2002/ottobre/DLGS_20021009_231/art5";
+
+/** The saggio degli interessi legali (art. 1284 c.c.), set yearly by decree of the MEF. */
+export const TASSO_LEGALE: RateTable = {
+  name: "Saggio degli interessi legali (art. 1284 c.c.)",
+  entries: [
+    {
+      validFrom: "2025-01-01",
+      rateBp: 200,
+      source: {
+        law: "D.M. MEF 10 December 2024: 2 % from 1 January 2025",
+        url: "https://terredemilia.confcooperative.it/Opportunità/Gestire-limpresa/saggio-di-interesse-legale-all160-dal-112026",
+      },
+    },
+    {
+      validFrom: "2026-01-01",
+      rateBp: 160,
+      source: {
+        law: "D.M. MEF 10 December 2025 (G.U. n. 289, 13 December 2025): 1.6 % from 1 January 2026",
+        url: "https://ntpluscondominio.ilsole24ore.com/art/nuova-misura-tasso-legale-interessi-AIQdXax",
+      },
+    },
+  ],
+};
+
+const noRule = (what: string) => both(null, { law: `Italian law sets no ${what}` });
+
+export const ITALY: JurisdictionTable = {
+  jurisdiction: "IT",
+  name: "Italy",
+  currency: "EUR",
+  versions: [
+    {
+      validFrom: "2013-01-01",
+      rules: {
+        maxReminderFee: both(null, {
+          law: "No statutory reminder fee; costs beyond the EUR 40 only on proof (D.Lgs. 231/2002 art. 6)",
+        }),
+        reminderFeeNotBeforeDaysAfterDue: both(1, {
+          law: "art. 1224 c.c.: damages for delay run from default",
+        }),
+        maxFeeBearingReminders: noRule("number of reminders"),
+        minDaysBetweenReminders: noRule("gap between reminders"),
+        finalNoticeDeadlineDays: both(null, {
+          law: "D.Lgs. 231/2002 art. 4: interest runs from the day after the due date without a formal notice",
+        }),
+        reminderFeeRequiresAgreement: both(false, { law: "No statutory rule on reminder fees" }),
+        contactHours: noRule("contact hours"),
+        statutoryInterest: byType(
+          {
+            value: { reference: ECB_MRO_HALF_YEARLY, marginBp: 800, dayBasis: 365, fixing: "perPeriod" },
+            source: {
+              law: "D.Lgs. 231/2002 art. 5: ECB rate in force on 1 January / 1 July + 8 pp",
+              url: DLGS_231_ART5,
+            },
+          },
+          {
+            value: { reference: TASSO_LEGALE, marginBp: 0, dayBasis: 365, fixing: "perPeriod" },
+            source: {
+              law: "artt. 1224, 1284 c.c.: legal interest from default; money debts fall due at the creditor's domicile, so default needs no notice",
+              verify: true,
+            },
+          },
+        ),
+        fixedCompensation: byType(
+          {
+            value: {
+              currency: "EUR",
+              tiers: [{ fromPrincipal: 0, amount: 4000 }],
+              deductsReminderFees: true,
+            },
+            source: {
+              law: "D.Lgs. 231/2002 art. 6 c. 2: EUR 40 in commercial transactions",
+              verify: true,
+              note: "Reduced by reminder fees charged, as Directive 2011/7/EU art. 6(3); the decree says 'salva la prova del maggior danno'.",
+            },
+          },
+          { value: null, source: { law: "D.Lgs. 231/2002 art. 2: commercial transactions only" } },
+        ),
+      },
+    },
+  ],
+};
