@@ -6,7 +6,7 @@
  */
 import { addDays, compareDates } from "#domain/calendar/iso-date.ts";
 import { err, ok, type Result } from "#domain/result.ts";
-import { type InvoiceState, TERMINAL_STATES } from "#domain/vocabulary.ts";
+import { INVOICE_STATES, type InvoiceState, TERMINAL_STATES } from "#domain/vocabulary.ts";
 import { balanceState, creditOf, type Installment, type Invoice, outstandingOf } from "./invoice.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
@@ -48,16 +48,7 @@ export type Transitioned = { invoice: Invoice; events: TimelineEvent[] };
 export type TransitionResult = Result<Transitioned, TransitionError>;
 
 const ACTIVE: readonly InvoiceState[] = ["open", "partially_paid"];
-const NOT_TERMINAL: readonly InvoiceState[] = [
-  "open",
-  "partially_paid",
-  "disputed",
-  "paused",
-  "payment_plan",
-  "promised",
-  "contact_failed",
-  "collection",
-];
+const NOT_TERMINAL: readonly InvoiceState[] = INVOICE_STATES.filter((state) => !TERMINAL_STATES.has(state));
 
 /** Which states each action may start from: the whole state machine in one table. */
 export const ALLOWED_FROM: Readonly<Record<Action, readonly InvoiceState[]>> = {
