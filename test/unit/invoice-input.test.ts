@@ -87,6 +87,30 @@ describe("the invoice upload shape", () => {
     expect(parsed.customer.name).toBe("<img src=x onerror=alert(1)> {{tenant.secret}}");
   });
 
+  it("checks a Norwegian KID's check digit, and takes any reference declared as other", () => {
+    expect(InvoiceInputSchema.parse(anInvoiceInput()).paymentReference).toEqual({
+      type: "kid",
+      value: "1234567890128",
+      display: "1234567890128",
+    });
+    expect(
+      issuesOf(anInvoiceInput({ paymentReference: "1234567890127" })).map((issue) => issue.path),
+    ).toEqual(["paymentReference"]);
+    const declared = InvoiceInputSchema.parse(
+      anInvoiceInput({ paymentReference: "1234567890127", paymentReferenceType: "other" }),
+    );
+    expect(declared.paymentReference?.type).toBe("other");
+  });
+
+  it("recognises an RF creditor reference and prints it in groups of four", () => {
+    const parsed = InvoiceInputSchema.parse(anInvoiceInput({ paymentReference: "rf18539007547034" }));
+    expect(parsed.paymentReference).toEqual({
+      type: "rf",
+      value: "RF18539007547034",
+      display: "RF18 5390 0754 7034",
+    });
+  });
+
   it("reads an early-payment discount exactly", () => {
     const parsed = InvoiceInputSchema.parse(
       anInvoiceInput({ earlyPaymentDiscount: { percent: "2.5", withinDays: 10 } }),

@@ -6,6 +6,11 @@ import { z } from "zod";
 import { compareDates } from "#domain/calendar/iso-date.ts";
 import { CurrencyCodeSchema } from "#domain/money/currency.ts";
 import { parseAmount } from "#domain/money/money.ts";
+import {
+  classifyPaymentReference,
+  type PaymentReference,
+  PaymentReferenceTypeSchema,
+} from "#domain/payment/payment-reference.ts";
 import { HttpsUrlSchema, IsoDateSchema, singleLineText } from "#domain/text.ts";
 import { CustomerInputSchema } from "./customer.ts";
 
@@ -51,8 +56,11 @@ export const InvoiceInputSchema = z
     paymentReference: z
       .string()
       .trim()
-      .regex(/^[A-Za-z0-9 +/-]{1,35}$/, "must be 1-35 letters, digits, spaces or + / -")
+      // "<" appears in Danish FIK lines (+71<…+…<); nothing else that could build markup is allowed.
+      .regex(/^[A-Za-z0-9 +/<-]{1,35}$/, "must be 1-35 letters, digits, spaces or + / < -")
       .optional(),
+    /** Which scheme the reference follows; dun infers it from its shape and the debtor's country when left out. */
+    paymentReferenceType: PaymentReferenceTypeSchema.optional(),
     paymentUrl: HttpsUrlSchema.optional(),
     lines: z.array(InvoiceLineInputSchema).max(500).optional(),
     earlyPaymentDiscount: EarlyPaymentDiscountInputSchema.optional(),
@@ -82,9 +90,21 @@ export const InvoiceInputSchema = z
         message: `must not be before issueDate (${input.issueDate})`,
       });
     }
+    let paymentReference: PaymentReference | undefined;
+    if (input.paymentReference !== undefined) {
+      const classified = classifyPaymentReference(
+        input.paymentReference,
+        input.customer.country,
+        input.paymentReferenceType,
+      );
+      if (classified.ok) paymentReference = classified.value;
+      else ctx.addIssue({ code: "custom", path: ["paymentReference"], message: classified.error.message });
+    }
+    const { paymentReferenceType: _type, ...fields } = input;
     const discount = input.earlyPaymentDiscount;
     return {
-      ...input,
+      ...fields,
+      paymentReference,
       amount,
       amountPaid,
       lines,

@@ -3,6 +3,7 @@
  * integer minor units of `currency`; dates are calendar dates in the debtor's zone; instants UTC.
  */
 import { z } from "zod";
+import { PaymentReferenceSchema } from "#domain/payment/payment-reference.ts";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 import { InvoiceStateSchema, StageSchema } from "#domain/vocabulary.ts";
 import { CustomerSchema } from "./customer.ts";
@@ -38,7 +39,7 @@ export const InvoiceSchema = z.object({
   issueDate: IsoDateSchema,
   dueDate: IsoDateSchema,
   customer: CustomerSchema,
-  paymentReference: z.string().optional(),
+  paymentReference: PaymentReferenceSchema.optional(),
   paymentUrl: z.string().optional(),
   lines: z
     .array(z.object({ description: z.string(), quantity: z.string().optional(), amount: Minor }))
