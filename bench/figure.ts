@@ -36,3 +36,19 @@ export function medianMsPerCall(fn: (i: number) => unknown, { calls = 1000, roun
   perCall.sort((a, b) => a - b);
   return perCall[Math.floor(perCall.length / 2)] ?? Number.NaN;
 }
+
+/** medianMsPerCall for work that returns a promise. */
+export async function medianMsPerAsyncCall(
+  fn: (i: number) => Promise<unknown>,
+  { calls = 20, rounds = 5 } = {},
+): Promise<number> {
+  const perCall: number[] = [];
+  for (let round = -1; round < rounds; round++) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) await fn(i);
+    const elapsed = performance.now() - start;
+    if (round >= 0) perCall.push(elapsed / calls);
+  }
+  perCall.sort((a, b) => a - b);
+  return perCall[Math.floor(perCall.length / 2)] ?? Number.NaN;
+}

@@ -6,8 +6,9 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { domainSuite } from "./domain.bench.ts";
 import { type Figure, round } from "./figure.ts";
+import { renderingSuite } from "./rendering.bench.ts";
 
-const suites = [domainSuite];
+const suites = [domainSuite, renderingSuite];
 
 const results: { title: string; figures: Figure[] }[] = [];
 for (const suite of suites) {

@@ -1,0 +1,295 @@
+/**
+ * Turns email data into what the templates print: every sentence already in the debtor's
+ * language and every amount and date already formatted for their locale, so the templates
+ * hold layout only. Which paragraphs a stage says, and the country-specific wording, live here.
+ */
+import { daysBetween } from "#domain/calendar/iso-date.ts";
+import { localDateOf } from "#domain/calendar/zoned-time.ts";
+import { formatMoney } from "#domain/money/money.ts";
+import type { Translate } from "./catalog.ts";
+import type { ParsedEmailData, TemplateName } from "./email-data.ts";
+
+type Row = { label: string; value: string; strong: boolean; text: string };
+
+export type EmailView = {
+  lang: string;
+  brandColor: string;
+  subject: string;
+  preheader: string;
+  heading: string;
+  greeting: string;
+  paragraphs: string[];
+  notice: { title: string | null; paragraphs: string[] } | null;
+  rows: Row[];
+  payButton: { url: string; label: string; textLabel: string } | null;
+  payment: { title: string; rows: Row[]; hint: string | null } | null;
+  closing: string[];
+  signoff: string;
+  tenant: { name: string; logoUrl: string | null };
+  footer: string[];
+};
+
+const REMINDERS: ReadonlySet<TemplateName> = new Set(["reminder_1", "reminder_2", "final_notice"]);
+/** Emails that ask for money the debtor may already have sent. */
+const ASKS_FOR_PAYMENT: ReadonlySet<TemplateName> = new Set([
+  "courtesy",
+  "reminder_1",
+  "reminder_2",
+  "final_notice",
+  "payment_plan_installment",
+]);
+
+// Creating an Intl formatter costs tens of microseconds, several times an email's whole render.
+const formats = new Map<string, { dateFormat: Intl.DateTimeFormat; percentFormat: Intl.NumberFormat }>();
+
+function formatsFor(locale: string) {
+  let found = formats.get(locale);
+  if (!found) {
+    found = {
+      // ISO dates are calendar dates: formatting them at UTC midnight keeps any zone from shifting a day.
+      dateFormat: new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }),
+      percentFormat: new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }),
+    };
+    formats.set(locale, found);
+  }
+  return found;
+}
+
+/** Lines of a two-column table, aligned for the plain-text part too. */
+function rowsOf(entries: [label: string, value: string, strong?: boolean][]): Row[] {
+  const width = Math.max(0, ...entries.map(([label]) => label.length));
+  return entries.map(([label, value, strong = false]) => ({
+    label,
+    value,
+    strong,
+    text: `${`${label}:`.padEnd(width + 2)}${value}`,
+  }));
+}
+
+export function buildView(
+  template: TemplateName,
+  data: ParsedEmailData,
+  t: Translate,
+  language: string,
+  locale: string,
+): EmailView {
+  const { invoice, tenant, customer } = data;
+  const money = (amount: number) => formatMoney({ amount, currency: invoice.currency }, locale);
+  const { dateFormat, percentFormat } = formatsFor(locale);
+  const date = (iso: string) => dateFormat.format(new Date(`${iso}T00:00:00Z`));
+  const percent = (bp: number) => percentFormat.format(bp / 10_000);
+
+  const outstanding = Math.max(0, invoice.amount - invoice.amountPaid);
+  const totalDue = outstanding + data.fees + data.interest + data.compensation;
+  const sentOn = localDateOf(new Date(data.sentAt), customer.timeZone);
+  const rate = data.interestRateBp === undefined ? "" : percent(data.interestRateBp);
+  const values = {
+    name: customer.name,
+    customer: customer.name,
+    number: invoice.invoiceNumber,
+    amount: money(template === "courtesy" ? outstanding : totalDue),
+    dueDate: date(invoice.dueDate),
+    deadline: data.deadline ? date(data.deadline) : date(invoice.dueDate),
+    days: Math.max(0, daysBetween(invoice.dueDate, sentOn)),
+    tenant: tenant.legalName ?? tenant.name,
+    replyTo: tenant.replyTo,
+    rate,
+    fee: money(data.fees),
+    kind: data.alert?.kind ?? "other",
+    email: data.alert?.email ?? "",
+    type: invoice.paymentReference?.type ?? "other",
+  };
+  const say = (key: string, extra: Record<string, string | number> = {}) =>
+    t(`${template}.${key}`, { ...values, ...extra });
+
+  const paragraphs: string[] = [];
+  let notice: EmailView["notice"] = null;
+  let heading = say("heading");
+  let rows: Row[];
+  const closing: string[] = [];
+
+  const amountRows = (): Row[] =>
+    rowsOf([
+      [t("common.invoiceNumber"), invoice.invoiceNumber],
+      [t("common.dueDate"), date(invoice.dueDate)],
+      [t("common.invoiceAmount"), money(invoice.amount)],
+      ...(invoice.amountPaid > 0
+        ? [[t("common.alreadyPaid"), `− ${money(invoice.amountPaid)}`] as [string, string]]
+        : []),
+      ...(data.fees > 0 ? [[t("common.reminderFees"), money(data.fees)] as [string, string]] : []),
+      ...(data.interest > 0 ? [[t("common.interest"), money(data.interest)] as [string, string]] : []),
+      ...(data.compensation > 0
+        ? [[t("common.compensation"), money(data.compensation)] as [string, string]]
+        : []),
+      [t("common.amountDue"), money(template === "courtesy" ? outstanding : totalDue), true],
+      ...(data.deadline ? [[t("common.payBy"), date(data.deadline)] as [string, string]] : []),
+    ]);
+
+  switch (template) {
+    case "courtesy": {
+      paragraphs.push(say("body"));
+      const discount = data.earlyPaymentDiscount;
+      if (discount) {
+        paragraphs.push(
+          say("discount", {
+            date: date(discount.until),
+            percent: percent(discount.rateBp),
+            discountedAmount: money(discount.discountedAmount),
+          }),
+        );
+      }
+      paragraphs.push(say("closing"));
+      rows = amountRows();
+      break;
+    }
+    case "reminder_1":
+    case "reminder_2":
+      paragraphs.push(say("body"), say("request"));
+      rows = amountRows();
+      break;
+    case "final_notice": {
+      paragraphs.push(say("body"), say("request"));
+      const notes = [say("consequence")];
+      if (customer.country === "NO") {
+        heading = t("country.NO.finalNoticeHeading");
+        notes.unshift(t("country.NO.finalNotice"));
+      }
+      if (customer.country === "IT" && rate) notes.unshift(t("country.IT.finalNotice", values));
+      notice = { title: null, paragraphs: notes };
+      rows = amountRows();
+      break;
+    }
+    case "collection":
+      paragraphs.push(say("body"), say("request"));
+      rows = amountRows().filter((row) => row.label !== t("common.payBy"));
+      break;
+    case "payment_plan_installment": {
+      const installment = data.installment;
+      const extra: Record<string, string | number> = installment
+        ? {
+            index: installment.index,
+            count: installment.count,
+            dueDate: date(installment.dueDate),
+            amount: money(installment.amount),
+          }
+        : {};
+      paragraphs.push(say("body", extra), say("closing"));
+      rows = rowsOf([
+        [t("common.invoiceNumber"), invoice.invoiceNumber],
+        [t("common.dueDate"), installment ? date(installment.dueDate) : date(invoice.dueDate)],
+        [t("common.amountDue"), installment ? money(installment.amount) : money(outstanding), true],
+      ]);
+      break;
+    }
+    case "payment_received": {
+      const payment = data.payment ?? { amount: 0, date: sentOn };
+      paragraphs.push(say("body", { amount: money(payment.amount), date: date(payment.date) }));
+      const credit = invoice.amountPaid - invoice.amount;
+      if (credit > 0) paragraphs.push(say("credit", { amount: money(credit) }));
+      else if (outstanding === 0) paragraphs.push(say("settled"));
+      else paragraphs.push(say("remaining", { amount: money(outstanding) }));
+      rows = rowsOf([
+        [t("common.invoiceNumber"), invoice.invoiceNumber],
+        [t("common.invoiceAmount"), money(invoice.amount)],
+        [t("common.alreadyPaid"), money(invoice.amountPaid)],
+        [t("common.amountDue"), money(outstanding), true],
+      ]);
+      break;
+    }
+    case "owner_alert":
+      paragraphs.push(say("body"));
+      if (data.alert?.detail) paragraphs.push(say("detail", { detail: data.alert.detail }));
+      paragraphs.push(say("action"));
+      rows = rowsOf([
+        [t("common.invoiceNumber"), invoice.invoiceNumber],
+        [t("common.dueDate"), date(invoice.dueDate)],
+        [t("common.amountDue"), money(outstanding), true],
+      ]);
+      break;
+  }
+
+  if (REMINDERS.has(template)) {
+    if (customer.country === "DK" && data.fees > 0) paragraphs.push(t("country.DK.reminderFee", values));
+    if (customer.country === "IT" && rate && template !== "final_notice")
+      paragraphs.push(t("country.IT.reminder", values));
+    else if (data.interest > 0 && rate && customer.country !== "IT")
+      paragraphs.push(t("common.interestNote", values));
+  }
+  if (ASKS_FOR_PAYMENT.has(template)) closing.push(t("common.ignoreIfPaid"));
+  if (template !== "owner_alert") closing.push(t("common.questions"));
+
+  return {
+    lang: language,
+    brandColor: tenant.brandColor,
+    subject: oneLine(
+      say(
+        "subject",
+        template === "payment_plan_installment" && data.installment
+          ? {
+              index: data.installment.index,
+              count: data.installment.count,
+              dueDate: date(data.installment.dueDate),
+            }
+          : {},
+      ),
+    ),
+    // The owner reads the heading first anyway; the debtor's emails have a preheader of their own.
+    preheader: template === "owner_alert" ? heading : say("preheader"),
+    heading,
+    greeting: t("common.greeting", values),
+    paragraphs,
+    notice,
+    rows,
+    payButton: payButtonOf(template, data, t, money(template === "courtesy" ? outstanding : totalDue)),
+    payment: ASKS_FOR_PAYMENT.has(template) ? paymentDetailsOf(data, t) : null,
+    closing,
+    signoff: t("common.signoff"),
+    tenant: { name: tenant.name, logoUrl: tenant.logoUrl ?? null },
+    footer: footerOf(data, t),
+  };
+}
+
+/** Subjects are mail headers: a line break in one would start a header of its own. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").trim();
+}
+
+function payButtonOf(
+  template: TemplateName,
+  data: ParsedEmailData,
+  t: Translate,
+  amount: string,
+): EmailView["payButton"] {
+  if (template === "owner_alert") {
+    const url = data.alert?.invoiceUrl;
+    return url ? { url, label: t("owner_alert.invoiceLink"), textLabel: t("owner_alert.invoiceLink") } : null;
+  }
+  const url = data.invoice.paymentUrl;
+  if (!url || !ASKS_FOR_PAYMENT.has(template)) return null;
+  return { url, label: t("common.payButton", { amount }), textLabel: t("common.paymentLink") };
+}
+
+function paymentDetailsOf(data: ParsedEmailData, t: Translate): EmailView["payment"] {
+  const { payment } = data.tenant;
+  const reference = data.invoice.paymentReference;
+  const entries: [string, string][] = [];
+  if (payment.iban) entries.push([t("common.iban"), payment.iban.replace(/(.{4})(?=.)/g, "$1 ")]);
+  if (payment.bic) entries.push([t("common.bic"), payment.bic]);
+  if (payment.domesticAccount) entries.push([t("common.account"), payment.domesticAccount]);
+  if (reference) entries.push([t("common.reference", { type: reference.type }), reference.display]);
+  if (entries.length === 0) return null;
+  return {
+    title: t("common.howToPay"),
+    rows: rowsOf(entries),
+    hint: reference ? t("common.referenceHint", { type: reference.type }) : null,
+  };
+}
+
+function footerOf(data: ParsedEmailData, t: Translate): string[] {
+  const { tenant } = data;
+  const lines = [tenant.legalName ?? tenant.name];
+  if (tenant.organisationNumber) lines.push(t("common.orgNumber", { number: tenant.organisationNumber }));
+  if (tenant.address.length > 0) lines.push(tenant.address.join(", "));
+  lines.push(t("common.sentOnBehalf", { tenant: tenant.legalName ?? tenant.name, replyTo: tenant.replyTo }));
+  return lines;
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { IntlMessageFormat } from "intl-messageformat";
+import { describe, expect, it } from "vitest";
+import { SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
+
+type Catalog = Record<string, string>;
+
+function catalogOf(language: string): Catalog {
+  return JSON.parse(
+    readFileSync(new URL(`../../templates/messages/${language}.json`, import.meta.url), "utf8"),
+  );
+}
+
+/** The argument names a message uses, from the parsed ICU syntax tree. */
+function argumentsOf(message: string, language: string): string[] {
+  const names = new Set<string>();
+  const walk = (elements: unknown[]) => {
+    for (const element of elements as {
+      type: number;
+      value?: string;
+      options?: Record<string, { value: unknown[] }>;
+    }[]) {
+      if (element.type !== 0 && element.value) names.add(element.value); // 0 is a literal
+      for (const option of Object.values(element.options ?? {})) walk(option.value);
+    }
+  };
+  walk(new IntlMessageFormat(message, language).getAst() as unknown[]);
+  return [...names].sort();
+}
+
+const english = catalogOf("en");
+
+describe.each(SUPPORTED_LANGUAGES)("the %s catalog", (language) => {
+  // Read inside each test, so a missing or broken catalog fails its own tests only.
+  const load = () => catalogOf(language);
+
+  it("has every key of the English catalog, and no other", () => {
+    expect(Object.keys(load()).sort()).toEqual(Object.keys(english).sort());
+  });
+
+  it("has valid ICU messages using exactly the English message's placeholders", () => {
+    const catalog = load();
+    for (const [key, message] of Object.entries(english)) {
+      const translated = catalog[key];
+      expect(translated, key).toBeTypeOf("string");
+      expect(argumentsOf(translated ?? "", language), key).toEqual(argumentsOf(message, "en"));
+    }
+  });
+
+  it("formats every message with sample values, leaving no placeholder behind", () => {
+    const samples = {
+      name: "Fjordlys AS",
+      number: "2026-1001",
+      amount: "1 234,50 kr",
+      dueDate: "16.11.2026",
+      deadline: "30.11.2026",
+      date: "20.11.2026",
+      days: 3,
+      type: "kid",
+      kind: "bounce",
+      tenant: "Nordlys AS",
+      replyTo: "faktura@nordlys.example",
+      rate: "12 %",
+      percent: "2 %",
+      discountedAmount: "1 209,81 kr",
+      index: 2,
+      count: 3,
+      customer: "Fjordlys AS",
+      email: "faktura@fjordlys.example",
+      detail: "550 5.1.1 user unknown",
+      fee: "100,00 kr.",
+    };
+    for (const [key, message] of Object.entries(load())) {
+      const formatted = String(new IntlMessageFormat(message, language).format(samples));
+      expect(formatted, key).not.toMatch(/[{}]/);
+      expect(formatted.trim().length, key).toBeGreaterThan(0);
+    }
+  });
+});
