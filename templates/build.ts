@@ -23,25 +23,27 @@ const out = path.resolve(here, "../functions/rendering/generated/templates.js");
  */
 export const BRAND_COLOR_STAND_IN = "#010203";
 
-async function compileMjml(name: string): Promise<string> {
-  const file = path.join(emails, `${name}.mjml`);
+/** One MJML file to HTML with Handlebars placeholders; `includeRoot` bounds what mj-include may read. */
+export async function compileMjmlFile(file: string, includeRoot: string): Promise<string> {
+  const rejected = (details: string) =>
+    new Error(`MJML rejected ${path.relative(process.cwd(), file)}:\n${details}`);
+  // Strict validation throws on the first broken template; other failures come back as errors.
   const { html, errors } = await mjml2html(await readFile(file, "utf8"), {
     filePath: file,
     validationLevel: "strict",
-    minify: false,
     keepComments: false,
     // MJML 5 ignores mj-include unless asked, and then only below the folder it is given.
     ignoreIncludes: false,
-    includePath: emails,
+    includePath: includeRoot,
+  }).catch((error: Error) => {
+    throw rejected(error.message.trim());
   });
-  if (errors.length > 0) {
-    const details = errors.map((e) => `  ${e.tagName} line ${e.line}: ${e.message}`).join("\n");
-    throw new Error(`MJML rejected ${path.relative(process.cwd(), file)}:\n${details}`);
-  }
-  if (!html.includes(BRAND_COLOR_STAND_IN)) throw new Error(`${name}.mjml never uses the brand colour`);
+  if (errors.length > 0)
+    throw rejected(errors.map((e) => `  ${e.tagName} line ${e.line}: ${e.message}`).join("\n"));
+  const name = path.basename(file);
+  if (!html.includes(BRAND_COLOR_STAND_IN)) throw new Error(`${name} never uses the brand colour`);
   // MJML writes lang="und" unless told; the language is only known at send time.
-  if (!html.includes('<html lang="und"'))
-    throw new Error(`${name}.mjml: MJML no longer writes <html lang="und">`);
+  if (!html.includes('<html lang="und"')) throw new Error(`${name}: MJML no longer writes <html lang="und">`);
   return (
     html
       .replaceAll(BRAND_COLOR_STAND_IN, "{{brandColor}}")
@@ -62,7 +64,8 @@ export async function buildTemplates(): Promise<string[]> {
     .map((f) => f.slice(0, -".mjml".length));
   const html: string[] = [];
   for (const name of names.sort()) {
-    html.push(`  ${JSON.stringify(name)}: ${precompile(await compileMjml(name), { text: false })},`);
+    const compiled = await compileMjmlFile(path.join(emails, `${name}.mjml`), emails);
+    html.push(`  ${JSON.stringify(name)}: ${precompile(compiled, { text: false })},`);
   }
   const text = precompile(await readFile(path.join(emails, "text/email.txt.hbs"), "utf8"), { text: true });
 

@@ -23,6 +23,33 @@ describe.each(SUPPORTED_LANGUAGES)("every email in %s", (language) => {
   });
 });
 
+describe("the tenant's identity in every email", () => {
+  it("carries the brand colour, the logo, and the legal footer in both parts", () => {
+    // Prepare
+    const data = sampleEmail("reminder_1", "en");
+    data.tenant.brandColor = "#7c3aed";
+    data.tenant.logoUrl = "https://cdn.example/nordlys.png";
+
+    // Act
+    const email = renderEmail("reminder_1", "en-GB", data);
+
+    // Assess
+    expect(email.html).toContain("#7c3aed");
+    expect(email.html).toContain('src="https://cdn.example/nordlys.png"');
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain("Nordlys Regnskap AS");
+      expect(part).toContain("923 456 789 MVA");
+      expect(part).toContain("Storgata 1, 0155 Oslo, Norway");
+    }
+  });
+
+  it("shows the tenant's name where there is no logo", () => {
+    const email = renderEmail("reminder_1", "en-GB", sampleEmail("reminder_1", "en"));
+    expect(email.html).not.toContain("<img");
+    expect(email.html).toContain("Nordlys Regnskap</div>");
+  });
+});
+
 describe("user text in an email", () => {
   const hostile = "<img src=x onerror=alert(1)> {{tenant.secret}}";
 

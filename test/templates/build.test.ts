@@ -1,0 +1,33 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileMjmlFile } from "../../templates/build.ts";
+
+async function templateFile(mjml: string): Promise<{ file: string; dir: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "dun-mjml-"));
+  const file = path.join(dir, "broken.mjml");
+  await writeFile(file, mjml);
+  return { file, dir };
+}
+
+describe("the template build", () => {
+  it("fails on a template MJML rejects, naming the tag and the line", async () => {
+    // Prepare
+    const { file, dir } = await templateFile(
+      '<mjml><mj-body><mj-section><mj-column><mj-text padding="huge">Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+    );
+
+    // Act and assess
+    await expect(compileMjmlFile(file, dir)).rejects.toThrow(
+      /MJML rejected .*broken\.mjml:\n[^]*Line 1[^]*mj-text[^]*padding/,
+    );
+  });
+
+  it("fails on a template that forgets the tenant's brand colour", async () => {
+    const { file, dir } = await templateFile(
+      "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>",
+    );
+    await expect(compileMjmlFile(file, dir)).rejects.toThrow("broken.mjml never uses the brand colour");
+  });
+});
