@@ -20,7 +20,7 @@ describe("the template build", () => {
 
     // Act and assess
     await expect(compileMjmlFile(file, dir)).rejects.toThrow(
-      /MJML rejected .*broken\.mjml:\n[^]*Line 1[^]*mj-text[^]*padding/,
+      /MJML rejected .*broken\.mjml:\n[\s\S]*Line 1[\s\S]*mj-text[\s\S]*padding/,
     );
   });
 
