@@ -1,9 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
-
-/** The index the dispatcher queries: only items with a next action carry its keys. */
-export const DUE_INDEX = "due";
+import { DUE_INDEX } from "../../functions/adapters/dynamo/keys.ts";
 
 export interface DataProps {
   /** Production keeps the table when the stack goes and refuses to delete it by accident. */
@@ -36,6 +34,7 @@ export class Data extends Construct {
           indexName: DUE_INDEX,
           partitionKey: { name: "dueShard", type: AttributeType.STRING },
           sortKey: { name: "nextActionAt", type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
         },
       ],
     });

@@ -1,0 +1,357 @@
+/**
+ * Invoices in DynamoDB: the invoice item (the invoice, its version, its claim and its next-action
+ * slot on the sparse due index), its timeline items and its message records. Every update is
+ * conditional on the version it read (optimistic locking), so a change that raced another one
+ * comes back as a `conflict` and is decided again rather than overwriting.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
+import type { TimelineEvent } from "#domain/invoice/timeline.ts";
+import { CLAIM_TIMEOUT_MS, type Claim, ClaimSchema } from "#sending/claim.ts";
+import { DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
+
+/** What a sent email is remembered by, so SES's events (by message id) find their invoice. */
+export const MessageRecordSchema = z.object({
+  messageId: z.string(),
+  tenantId: z.string(),
+  invoiceNumber: z.string(),
+  /** "reminder_1", "installment_2", "owner_alert". */
+  step: z.string(),
+  claimId: z.string().optional(),
+  recipients: z.array(z.string()),
+  sentAt: z.string(),
+});
+export type MessageRecord = z.infer<typeof MessageRecordSchema>;
+
+export type StoredInvoice = { invoice: Invoice; claim?: Claim };
+/** When the invoice next needs the dispatcher; undefined takes it off the due index. */
+export type NextSlot = Date | undefined;
+export type WriteOutcome = "ok" | "conflict";
+
+const InvoiceItemSchema = z.object({
+  invoice: InvoiceSchema.omit({ version: true }),
+  version: z.number().int().nonnegative(),
+  claim: ClaimSchema.optional(),
+});
+
+/** A year: long enough for any late bounce or complaint about a message to find its invoice. */
+const MESSAGE_RECORD_TTL_SECONDS = 366 * 86_400;
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string }).name === "ConditionalCheckFailedException";
+}
+
+/** SET and REMOVE clauses joined into one UpdateExpression. */
+function updateExpression(set: string[], remove: string[]): string {
+  return [
+    set.length > 0 ? `SET ${set.join(", ")}` : "",
+    remove.length > 0 ? `REMOVE ${remove.join(", ")}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+async function conditional(write: () => Promise<unknown>): Promise<WriteOutcome> {
+  try {
+    await write();
+    return "ok";
+  } catch (error) {
+    if (isConditionFailure(error)) return "conflict";
+    throw error;
+  }
+}
+
+export class InvoiceTable {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(tenantId: string, invoiceNumber: string): Promise<StoredInvoice | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: invoiceKey(tenantId, invoiceNumber),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const item = InvoiceItemSchema.parse(Item);
+    return { invoice: { ...item.invoice, version: item.version }, claim: item.claim };
+  }
+
+  /** A new invoice; `conflict` when one with that number exists already. */
+  async create(invoice: Invoice, events: TimelineEvent[], next: NextSlot): Promise<WriteOutcome> {
+    const outcome = await conditional(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...invoiceKey(invoice.tenantId, invoice.invoiceNumber),
+            ...this.invoiceAttributes(invoice, next),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+    if (outcome === "ok") await this.appendTimeline(invoice, events);
+    return outcome;
+  }
+
+  /**
+   * Claims a step: only if nobody changed the invoice since `before` was read and no claim stands.
+   * `after` is the invoice with any timed transitions applied (a pause that ended), whose events are
+   * appended to the timeline once the claim holds.
+   */
+  async claim(before: Invoice, after: Invoice, claim: Claim, events: TimelineEvent[]): Promise<WriteOutcome> {
+    const outcome = await conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invoiceKey(before.tenantId, before.invoiceNumber),
+          UpdateExpression:
+            "SET #invoice = :invoice, #claim = :claim, #version = :next, nextActionAt = :retryAt, dueShard = :shard",
+          ConditionExpression: "#version = :read AND attribute_not_exists(#claim)",
+          ExpressionAttributeNames: { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
+          ExpressionAttributeValues: {
+            ":invoice": this.invoiceDocument(after),
+            ":claim": claim,
+            ":read": before.version,
+            ":next": before.version + 1,
+            // Should the claim never be completed, the dispatcher comes back when it goes stale.
+            ":retryAt": new Date(Date.parse(claim.at) + CLAIM_TIMEOUT_MS).toISOString(),
+            ":shard": dueShardOf(before.tenantId, before.invoiceNumber),
+          },
+        }),
+      ),
+    );
+    if (outcome === "ok") await this.appendTimeline({ ...after, version: before.version + 1 }, events);
+    return outcome;
+  }
+
+  /** Gives a claim up (SES certainly did not send, or the claim went stale); a no-op if it is gone. */
+  async release(
+    tenantId: string,
+    invoiceNumber: string,
+    claimId: string,
+    next: NextSlot,
+  ): Promise<WriteOutcome> {
+    const slot = this.slot(tenantId, invoiceNumber, next);
+    return conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invoiceKey(tenantId, invoiceNumber),
+          UpdateExpression: updateExpression(
+            ["#version = #version + :one", ...slot.set],
+            ["#claim", ...slot.remove],
+          ),
+          ConditionExpression: "#claim.id = :claimId",
+          ExpressionAttributeNames: { "#claim": "claim", "#version": "version" },
+          ExpressionAttributeValues: { ":claimId": claimId, ":one": 1, ...slot.values },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Records a claimed step as sent: the timeline step and the message record first, then the
+   * invoice (claim cleared, next slot set) on condition that the claim still stands and the version
+   * is the one read. The first two are keyed by the claim and the message id, so writing them again
+   * (the sender and the Send event both trying, or a retry after a crash) changes nothing; the last
+   * lets exactly one of them through, and a change made while the email was on its way (a payment)
+   * comes back as a conflict to be read again rather than overwritten.
+   *
+   * Not one transaction: a transaction costs twice the write units (and dynalite, the local
+   * DynamoDB, has none), and the claim already makes the record safe to repeat
+   * (docs/DATA-MODEL.md, "Writes per email").
+   */
+  async complete(input: {
+    /** The invoice as read (its version is the condition), and as it is after the step. */
+    before: Invoice;
+    after: Invoice;
+    claim: Claim;
+    events: TimelineEvent[];
+    message: MessageRecord;
+    next: NextSlot;
+  }): Promise<WriteOutcome> {
+    const { before, after, claim, events, message, next } = input;
+    const slot = this.slot(after.tenantId, after.invoiceNumber, next);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: this.timelineItem(after, events, `${claim.at}#${claim.id}`),
+      }),
+    );
+    await this.putMessage(message);
+    return conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invoiceKey(after.tenantId, after.invoiceNumber),
+          UpdateExpression: updateExpression(
+            ["#invoice = :invoice", "#version = :next", ...slot.set],
+            ["#claim", ...slot.remove],
+          ),
+          ConditionExpression: "#claim.id = :claimId AND #version = :read",
+          ExpressionAttributeNames: { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
+          ExpressionAttributeValues: {
+            ":invoice": this.invoiceDocument(after),
+            ":claimId": claim.id,
+            ":read": before.version,
+            ":next": before.version + 1,
+            ...slot.values,
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Saves a change that sends nothing (a pause ended, a promise broke, a new slot), if nobody changed it since. */
+  async save(
+    before: Invoice,
+    after: Invoice,
+    events: TimelineEvent[],
+    next: NextSlot,
+  ): Promise<WriteOutcome> {
+    const slot = this.slot(before.tenantId, before.invoiceNumber, next);
+    const outcome = await conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invoiceKey(before.tenantId, before.invoiceNumber),
+          UpdateExpression: updateExpression(
+            ["#invoice = :invoice", "#version = :next", ...slot.set],
+            slot.remove,
+          ),
+          ConditionExpression: "#version = :read AND attribute_not_exists(#claim)",
+          ExpressionAttributeNames: { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
+          ExpressionAttributeValues: {
+            ":invoice": this.invoiceDocument(after),
+            ":read": before.version,
+            ":next": before.version + 1,
+            ...slot.values,
+          },
+        }),
+      ),
+    );
+    if (outcome === "ok") await this.appendTimeline({ ...after, version: before.version + 1 }, events);
+    return outcome;
+  }
+
+  /**
+   * The timeline step of a change that has just been written, keyed by the version it made, so
+   * writing it again writes the same item. Written after the change it records: a step is never in
+   * the timeline unless it happened (a crash in between loses the step's entry, not the change).
+   */
+  private async appendTimeline(invoice: Invoice, events: TimelineEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const at = events[0]?.at ?? invoice.updatedAt;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: this.timelineItem(invoice, events, `${at}#v${String(invoice.version).padStart(6, "0")}`),
+      }),
+    );
+  }
+
+  /** A message that is not part of a claim (an owner alert). */
+  async putMessage(message: MessageRecord): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.messageItem(message) }));
+  }
+
+  async findMessage(messageId: string): Promise<MessageRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: messageKey(messageId) }),
+    );
+    return Item ? MessageRecordSchema.parse(Item) : undefined;
+  }
+
+  async timeline(tenantId: string, invoiceNumber: string): Promise<TimelineEvent[]> {
+    const events: TimelineEvent[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :events)",
+          ExpressionAttributeValues: {
+            ":pk": timelinePartition(tenantId, invoiceNumber),
+            ":events": "EVENT#",
+          },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(...(item.events as TimelineEvent[]));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return events;
+  }
+
+  /** One page of a due shard: the invoices whose next action is at or before `now`. */
+  async dueOn(
+    shard: string,
+    now: Date,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ invoices: { tenantId: string; invoiceNumber: string }[]; cursor?: Record<string, unknown> }> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: "dueShard = :shard AND nextActionAt <= :now",
+        ExpressionAttributeValues: { ":shard": shard, ":now": now.toISOString() },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    const invoices = (page.Items ?? []).map((item) => ({
+      tenantId: String(item.pk).slice("TENANT#".length),
+      invoiceNumber: String(item.sk).slice("INVOICE#".length),
+    }));
+    return { invoices, cursor: page.LastEvaluatedKey };
+  }
+
+  private invoiceDocument(invoice: Invoice): Omit<Invoice, "version"> {
+    const { version: _version, ...document } = invoice;
+    return document;
+  }
+
+  private invoiceAttributes(invoice: Invoice, next: NextSlot) {
+    return {
+      invoice: this.invoiceDocument(invoice),
+      version: invoice.version,
+      ...(next
+        ? { nextActionAt: next.toISOString(), dueShard: dueShardOf(invoice.tenantId, invoice.invoiceNumber) }
+        : {}),
+    };
+  }
+
+  /** The due-index slot: set when there is a next action, removed when there is none (the index is sparse). */
+  private slot(tenantId: string, invoiceNumber: string, next: NextSlot) {
+    if (!next) return { set: [], remove: ["nextActionAt", "dueShard"], values: {} };
+    return {
+      set: ["nextActionAt = :nextActionAt", "dueShard = :shard"],
+      remove: [],
+      values: { ":nextActionAt": next.toISOString(), ":shard": dueShardOf(tenantId, invoiceNumber) },
+    };
+  }
+
+  /** A timeline step under a key that makes writing it twice harmless; keys sort by time. */
+  private timelineItem(invoice: Invoice, events: TimelineEvent[], key: string) {
+    return { pk: timelinePartition(invoice.tenantId, invoice.invoiceNumber), sk: `EVENT#${key}`, events };
+  }
+
+  private messageItem(message: MessageRecord) {
+    return {
+      ...messageKey(message.messageId),
+      ...message,
+      expiresAt: Math.floor(Date.parse(message.sentAt) / 1000) + MESSAGE_RECORD_TTL_SECONDS,
+    };
+  }
+}

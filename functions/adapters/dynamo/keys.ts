@@ -1,0 +1,28 @@
+/**
+ * The single table's keys, in one place: every item's pk/sk and the due index's shard. The access
+ * patterns they serve are written down in docs/DATA-MODEL.md.
+ */
+import { createHash } from "node:crypto";
+
+/** The due index's partition keys: DUE#00 … DUE#15. Spreads a busy table's due invoices over partitions. */
+export const DUE_SHARDS = 16;
+export const DUE_INDEX = "due";
+
+export const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "TENANT" });
+export const invoiceKey = (tenantId: string, invoiceNumber: string) => ({
+  pk: `TENANT#${tenantId}`,
+  sk: `INVOICE#${invoiceNumber}`,
+});
+export const timelinePartition = (tenantId: string, invoiceNumber: string) =>
+  `TENANT#${tenantId}#INVOICE#${invoiceNumber}`;
+export const messageKey = (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: "MESSAGE" });
+
+/** A stable shard per invoice, so that one invoice always lands on the same due partition. */
+export function dueShardOf(tenantId: string, invoiceNumber: string): string {
+  const digest = createHash("sha256").update(`${tenantId}\u0000${invoiceNumber}`).digest();
+  return `DUE#${String((digest[0] ?? 0) % DUE_SHARDS).padStart(2, "0")}`;
+}
+
+export function allDueShards(): string[] {
+  return Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${String(shard).padStart(2, "0")}`);
+}

@@ -1,0 +1,46 @@
+/**
+ * Tenants in DynamoDB. The addresses a tenant must never email again (complaints, hard bounces)
+ * live on the tenant item as a set, so the sender learns them with the same read as the tenant.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type Tenant, TenantSchema } from "#domain/tenant/tenant.ts";
+import { tenantKey } from "./keys.ts";
+
+export type StoredTenant = { tenant: Tenant; suppressed: ReadonlySet<string> };
+
+export class TenantTable {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(tenantId: string): Promise<StoredTenant | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: tenantKey(tenantId) }),
+    );
+    if (!Item) return undefined;
+    return {
+      tenant: TenantSchema.parse(Item.tenant),
+      suppressed: new Set<string>((Item.suppressed as Set<string> | undefined) ?? []),
+    };
+  }
+
+  async put(tenant: Tenant): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...tenantKey(tenant.id), tenant } }),
+    );
+  }
+
+  /** Adds an address to the tenant's suppression set; adding it twice changes nothing. */
+  async suppress(tenantId: string, email: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: tenantKey(tenantId),
+        UpdateExpression: "ADD suppressed :email",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":email": new Set([email.toLowerCase()]) },
+      }),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+/** The Lambdas' configuration, read once from the environment and checked, so a missing setting fails at start-up. */
+import { z } from "zod";
+
+const EnvironmentSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  SEND_QUEUE_URL: z.string().url().optional(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  FROM_ADDRESS: z.string().email().optional(),
+});
+
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  return EnvironmentSchema.parse(env);
+}
+
+/** A setting one Lambda cannot run without. */
+export function required<K extends keyof Environment>(env: Environment, key: K): NonNullable<Environment[K]> {
+  const value = env[key];
+  if (value === undefined) throw new Error(`the environment variable ${String(key)} is required here`);
+  return value as NonNullable<Environment[K]>;
+}

@@ -1,0 +1,208 @@
+import fc from "fast-check";
+// @ts-expect-error mailparser ships no type declarations; only the tests read MIME back, through the types below.
+import { simpleParser } from "mailparser";
+import { describe, expect, it } from "vitest";
+import type { OutgoingEmail } from "#adapters/ses/mailer.ts";
+import { buildRawMessage } from "#adapters/ses/raw-message.ts";
+
+type ParsedAddresses = { value: { name: string; address: string }[] };
+type ParsedMail = {
+  from?: ParsedAddresses;
+  to?: ParsedAddresses;
+  cc?: ParsedAddresses;
+  bcc?: ParsedAddresses;
+  replyTo?: ParsedAddresses;
+  subject?: string;
+  text?: string;
+  html?: string | false;
+  headers: Map<string, unknown>;
+  headerLines: { key: string; line: string }[];
+};
+const parse = (raw: Buffer): Promise<ParsedMail> => simpleParser(raw);
+
+const EMAIL: OutgoingEmail = {
+  from: "Nordlys Regnskap Tromsø <dun@send.nordlys.example>",
+  to: ["faktura@fjordlys.example", "regnskap@fjordlys.example"],
+  cc: ["kari@seller.example"],
+  replyTo: "faktura@nordlys.example",
+  subject: "Påminnelse: faktura 2026-1001 – 1 234,50 kr",
+  html: "<p>Hei Fjordlys AS,</p><p>Vi har ikke mottatt betaling for faktura 2026-1001.</p>",
+  text: "Hei Fjordlys AS,\n\nVi har ikke mottatt betaling for faktura 2026-1001.",
+  tags: { tenant: "nordlys", invoice: "2026-1001" },
+  readReceiptTo: "faktura@nordlys.example",
+  headers: { "X-Dun-Claim": "3f0c6a2e-claim" },
+};
+
+const HEADER_NAMES = [
+  "cc",
+  "content-type",
+  "date",
+  "disposition-notification-to",
+  "from",
+  "mime-version",
+  "reply-to",
+  "subject",
+  "to",
+  "x-dun-claim",
+];
+
+const addresses = (field: ParsedAddresses | undefined) =>
+  field?.value.map((mailbox) => mailbox.address) ?? [];
+const headerNames = (mail: ParsedMail) => mail.headerLines.map((header) => header.key).sort();
+
+describe("buildRawMessage", () => {
+  it("writes a UTF-8 multipart/alternative email that parses back to what was asked for", async () => {
+    // Act
+    const mail = await parse(await buildRawMessage(EMAIL));
+
+    // Assess
+    expect(mail.from?.value).toEqual([
+      { name: "Nordlys Regnskap Tromsø", address: "dun@send.nordlys.example" },
+    ]);
+    expect(addresses(mail.to)).toEqual(["faktura@fjordlys.example", "regnskap@fjordlys.example"]);
+    expect(addresses(mail.cc)).toEqual(["kari@seller.example"]);
+    expect(addresses(mail.replyTo)).toEqual(["faktura@nordlys.example"]);
+    expect(mail.subject).toBe("Påminnelse: faktura 2026-1001 – 1 234,50 kr");
+    expect(mail.text).toBe(EMAIL.text);
+    expect(mail.html).toBe(EMAIL.html);
+    expect(mail.headers.get("content-type")).toMatchObject({ value: "multipart/alternative" });
+    expect(addresses(mail.headers.get("disposition-notification-to") as ParsedAddresses)).toEqual([
+      "faktura@nordlys.example",
+    ]);
+    expect(mail.headers.get("x-dun-claim")).toBe("3f0c6a2e-claim");
+  });
+
+  it("puts the plain text before the HTML, so a client that shows the first part shows words", async () => {
+    // Act
+    const raw = (await buildRawMessage(EMAIL)).toString("latin1");
+
+    // Assess
+    expect(raw.indexOf("Content-Type: text/plain")).toBeGreaterThan(0);
+    expect(raw.indexOf("Content-Type: text/plain")).toBeLessThan(raw.indexOf("Content-Type: text/html"));
+  });
+
+  it("leaves the Message-ID to SES, which replaces any it is given", async () => {
+    // Act
+    const raw = (await buildRawMessage(EMAIL)).toString("latin1");
+
+    // Assess
+    expect(raw).not.toMatch(/^message-id:/im);
+    expect(headerNames(await parse(Buffer.from(raw, "latin1")))).toEqual(HEADER_NAMES);
+  });
+
+  it("writes lines that end in CRLF, as RFC 5322 asks, whatever the text part used", async () => {
+    // Act
+    const raw = (await buildRawMessage(EMAIL)).toString("latin1");
+
+    // Assess
+    expect(raw).not.toMatch(/[^\r]\n/);
+  });
+
+  it("leaves out Cc and the read-receipt request when there are none", async () => {
+    // Prepare
+    const { readReceiptTo: _, headers: __, ...plain } = EMAIL;
+
+    // Act
+    const mail = await parse(await buildRawMessage({ ...plain, cc: [] }));
+
+    // Assess
+    expect(headerNames(mail)).toEqual([
+      "content-type",
+      "date",
+      "from",
+      "mime-version",
+      "reply-to",
+      "subject",
+      "to",
+    ]);
+  });
+
+  describe("cannot be made to carry a header nobody asked for", () => {
+    const INJECTION = "\r\nBcc: everyone@attacker.example";
+    const hostile: [string, Partial<OutgoingEmail>][] = [
+      ["subject", { subject: `Påminnelse${INJECTION}` }],
+      ["from", { from: `Nordlys${INJECTION} <dun@send.nordlys.example>` }],
+      ["from", { from: `Nordlys <dun@send.nordlys.example>${INJECTION}` }],
+      ["to[1]", { to: ["faktura@fjordlys.example", `x@fjordlys.example${INJECTION}`] }],
+      ["cc[0]", { cc: [`kari@seller.example\nBcc: everyone@attacker.example`] }],
+      ["replyTo", { replyTo: `faktura@nordlys.example\rBcc: everyone@attacker.example` }],
+      ["readReceiptTo", { readReceiptTo: `faktura@nordlys.example${INJECTION}` }],
+      ["headers.X-Dun-Claim", { headers: { "X-Dun-Claim": `c-1${INJECTION}` } }],
+      ["headers", { headers: { [`X-Dun-Claim${INJECTION}`]: "c-1" } }],
+      ["headers", { headers: { Bcc: "everyone@attacker.example" } }],
+      ["headers", { headers: { "X-SES-CONFIGURATION-SET": "someone-elses" } }],
+      ["subject", { subject: "Påminnelse\u2028Bcc: everyone@attacker.example" }],
+    ];
+
+    it.each(hostile)(
+      "refuses a line break or forbidden header in %s with a TypeError naming it",
+      async (field, change) => {
+        // Act
+        const building = buildRawMessage({ ...EMAIL, ...change });
+
+        // Assess
+        await expect(building).rejects.toThrow(TypeError);
+        await expect(building).rejects.toThrow(field);
+      },
+    );
+
+    it("keeps a display name full of address syntax a name, with no extra recipient", async () => {
+      // Prepare
+      const name = 'Evil, "Boss" <boss@attacker.example>; Bcc: everyone@attacker.example';
+
+      // Act
+      const mail = await parse(
+        await buildRawMessage({ ...EMAIL, from: `${name} <dun@send.nordlys.example>` }),
+      );
+
+      // Assess
+      expect(mail.from?.value).toEqual([{ name, address: "dun@send.nordlys.example" }]);
+      expect(addresses(mail.to)).toEqual(EMAIL.to);
+      expect(mail.bcc).toBeUndefined();
+      expect(headerNames(mail)).toEqual(HEADER_NAMES);
+    });
+
+    it("gives back any one-line subject and display name exactly, and never another header", async () => {
+      // Prepare: any printable text, the header syntax characters made more likely.
+      const printable = fc
+        .string({
+          unit: fc.oneof(
+            fc.constantFrom(":", ";", ",", "<", ">", "@", '"', "\\", "=?", "?=", "_", " ", "Bcc: "),
+            fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
+          ),
+          minLength: 1,
+          maxLength: 80,
+        })
+        .map((text) =>
+          text
+            .replace(/[\p{Cc}\u2028\u2029]/gu, "")
+            .replace(/\s+/gu, " ")
+            .trim(),
+        )
+        .filter((text) => text.length > 0);
+
+      await fc.assert(
+        fc.asyncProperty(printable, printable, async (subject, name) => {
+          // Act
+          const mail = await parse(
+            await buildRawMessage({ ...EMAIL, subject, from: `${name} <dun@send.nordlys.example>` }),
+          );
+
+          // Assess
+          expect(mail.subject).toBe(subject);
+          expect(mail.from?.value).toEqual([{ name, address: "dun@send.nordlys.example" }]);
+          expect(headerNames(mail)).toEqual(HEADER_NAMES);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+
+  it("refuses an email without a recipient", async () => {
+    // Act
+    const building = buildRawMessage({ ...EMAIL, to: [] });
+
+    // Assess
+    await expect(building).rejects.toThrow(/^to:/);
+  });
+});
