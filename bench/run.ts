@@ -6,9 +6,11 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { domainSuite } from "./domain.bench.ts";
 import { type Figure, round } from "./figure.ts";
+import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
 
-const suites = [domainSuite, renderingSuite];
+// Rendering first: its figure is a ratio of two timings, best measured on a quiet, fresh heap.
+const suites = [renderingSuite, domainSuite, pipelineSuite];
 
 const results: { title: string; figures: Figure[] }[] = [];
 for (const suite of suites) {

@@ -28,11 +28,18 @@ function templateFor(name: string): Compiled {
   return template;
 }
 
+const formattingLocales = new Map<string, string>();
+
 /** The locale numbers and dates are written in: the debtor's own, when it speaks the catalog's language. */
 function formattingLocale(locale: string | undefined, language: string): string {
-  const canonical = locale && canonicalLocale(locale);
-  if (canonical && resolveLanguage(canonical) === language) return canonical;
-  return language;
+  const key = `${locale ?? ""}\u0000${language}`;
+  let found = formattingLocales.get(key);
+  if (found === undefined) {
+    const canonical = locale && canonicalLocale(locale);
+    found = canonical && resolveLanguage(canonical) === language ? canonical : language;
+    if (formattingLocales.size < 10_000) formattingLocales.set(key, found);
+  }
+  return found;
 }
 
 /** The part of the data that some emails cannot be written without. */

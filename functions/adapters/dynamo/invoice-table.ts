@@ -14,7 +14,7 @@ import {
 import { z } from "zod";
 import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
-import { CLAIM_TIMEOUT_MS, type Claim, ClaimSchema } from "#sending/claim.ts";
+import { type Claim, ClaimSchema } from "#sending/claim.ts";
 import { DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
 
 /** What a sent email is remembered by, so SES's events (by message id) find their invoice. */
@@ -116,8 +116,10 @@ export class InvoiceTable {
         new UpdateCommand({
           TableName: this.tableName,
           Key: invoiceKey(before.tenantId, before.invoiceNumber),
-          UpdateExpression:
-            "SET #invoice = :invoice, #claim = :claim, #version = :next, nextActionAt = :retryAt, dueShard = :shard",
+          // The due slot stays as it is (due, since the invoice is being sent): should the claim never
+          // be completed, the dispatcher keeps bringing the invoice back until the claim goes stale.
+          // Moving it would cost two index writes per email.
+          UpdateExpression: "SET #invoice = :invoice, #claim = :claim, #version = :next",
           ConditionExpression: "#version = :read AND attribute_not_exists(#claim)",
           ExpressionAttributeNames: { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
           ExpressionAttributeValues: {
@@ -125,9 +127,6 @@ export class InvoiceTable {
             ":claim": claim,
             ":read": before.version,
             ":next": before.version + 1,
-            // Should the claim never be completed, the dispatcher comes back when it goes stale.
-            ":retryAt": new Date(Date.parse(claim.at) + CLAIM_TIMEOUT_MS).toISOString(),
-            ":shard": dueShardOf(before.tenantId, before.invoiceNumber),
           },
         }),
       ),

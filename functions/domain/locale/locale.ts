@@ -43,11 +43,25 @@ export const LocaleSchema = z
 // Bokmål is what a Norwegian debtor tagged "no" or "nn" reads most easily among our catalogs.
 const LANGUAGE_ALIASES: Readonly<Record<string, Language>> = { no: "nb", nn: "nb" };
 
+// Intl.getCanonicalLocales and Intl.Locale cost microseconds each; the sender asks the same few
+// questions for every email.
+const resolved = new Map<string, Language>();
+
 /**
  * The catalog to write in: the tag itself, its language, that language's alias ("nb-NO" → "nb",
  * "no" → "nb"), then the tenant's default, then English.
  */
 export function resolveLanguage(tag: string | undefined, tenantDefault?: string): Language {
+  const key = `${tag ?? ""}\u0000${tenantDefault ?? ""}`;
+  let language = resolved.get(key);
+  if (language === undefined) {
+    language = resolveUncached(tag, tenantDefault);
+    if (resolved.size < 10_000) resolved.set(key, language);
+  }
+  return language;
+}
+
+function resolveUncached(tag: string | undefined, tenantDefault?: string): Language {
   for (const candidate of [tag, tenantDefault]) {
     if (!candidate) continue;
     const canonical = canonicalLocale(candidate);
