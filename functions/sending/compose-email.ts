@@ -26,18 +26,11 @@ function templateOf(step: Step): TemplateName {
   return (KNOWN_TEMPLATES.has(step.template) ? step.template : step.stage) as TemplateName;
 }
 
-export function emailDataFor(tenant: Tenant, invoice: Invoice, step: Step, sentAt: Date): EmailData {
-  const sentOn = localDateOf(sentAt, invoice.customer.timeZone);
-  const feesSoFar = invoice.stagesSent.reduce((sum, sent) => sum + sent.fee, 0);
-  const outstanding = outstandingOf(invoice);
-  const discount = invoice.earlyPaymentDiscount;
-  const installments = invoice.installments ?? [];
-  const rate = statutoryRateOn({
-    country: invoice.customer.country,
-    customerType: invoice.customer.type,
-    dueDate: invoice.dueDate,
-    on: sentOn,
-  });
+/** Who writes, to whom, about which invoice: what every email about an invoice states. */
+export function emailSubjectOf(
+  tenant: Tenant,
+  invoice: Invoice,
+): Pick<EmailData, "tenant" | "customer" | "invoice"> {
   return {
     tenant: {
       name: tenant.name,
@@ -68,6 +61,23 @@ export function emailDataFor(tenant: Tenant, invoice: Invoice, step: Step, sentA
         display: invoice.paymentReference.display,
       },
     },
+  };
+}
+
+export function emailDataFor(tenant: Tenant, invoice: Invoice, step: Step, sentAt: Date): EmailData {
+  const sentOn = localDateOf(sentAt, invoice.customer.timeZone);
+  const feesSoFar = invoice.stagesSent.reduce((sum, sent) => sum + sent.fee, 0);
+  const outstanding = outstandingOf(invoice);
+  const discount = invoice.earlyPaymentDiscount;
+  const installments = invoice.installments ?? [];
+  const rate = statutoryRateOn({
+    country: invoice.customer.country,
+    customerType: invoice.customer.type,
+    dueDate: invoice.dueDate,
+    on: sentOn,
+  });
+  return {
+    ...emailSubjectOf(tenant, invoice),
     sentAt: sentAt.toISOString(),
     ...(step.type === "stage"
       ? {

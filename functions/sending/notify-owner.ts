@@ -10,7 +10,7 @@ import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import { renderEmail } from "#rendering/render-email.ts";
-import type { SenderConfig } from "./compose-email.ts";
+import { emailSubjectOf, type SenderConfig } from "./compose-email.ts";
 
 export type OwnerAlert = {
   kind: "bounce" | "complaint" | "dispute" | "handover";
@@ -26,20 +26,7 @@ export async function notifyOwner(
   at: Date,
 ): Promise<{ sent: boolean }> {
   const rendered = renderEmail("owner_alert", tenant.defaultLanguage, {
-    tenant: { ...tenant, payment: tenant.payment },
-    customer: {
-      name: invoice.customer.name,
-      country: invoice.customer.country,
-      timeZone: invoice.customer.timeZone,
-    },
-    invoice: {
-      invoiceNumber: invoice.invoiceNumber,
-      currency: invoice.currency,
-      amount: invoice.amount,
-      amountPaid: invoice.amountPaid,
-      issueDate: invoice.issueDate,
-      dueDate: invoice.dueDate,
-    },
+    ...emailSubjectOf(tenant, invoice),
     sentAt: at.toISOString(),
     alert,
   });
