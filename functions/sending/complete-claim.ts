@@ -59,6 +59,7 @@ function stepRecorded(
           fee: step.fee,
           interest: step.interest,
           deadline: step.deadline,
+          messageId: input.messageId,
         })
       : recordInstallmentReminder(invoice, { installment: step.installment, at: when });
   // The email went out whatever happened since: if the invoice has moved on (paid while the email

@@ -9,9 +9,8 @@ import type { Mailer } from "#adapters/ses/mailer.ts";
 import { dispatchDue } from "#dispatching/dispatch-due.ts";
 import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
 import { err } from "#domain/result.ts";
-import { confirmSend } from "#sending/complete-claim.ts";
+import { applySesEvent } from "#events/apply-ses-event.ts";
 import { processDueInvoice } from "#sending/process-due-invoice.ts";
-import { sendConfirmationOf } from "#sending/send-confirmation.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
 import { type Pipeline, startPipeline, TENANT } from "../support/pipeline.ts";
 
@@ -148,7 +147,7 @@ async function runSeed(seed: number): Promise<Pipeline> {
   }
   faults.enabled = true;
 
-  const { invoices, tenants, queue, deps, sendEvents } = pipeline;
+  const { invoices, queue, deps } = pipeline;
   const end = new Date("2027-01-25T10:00:00Z").getTime();
   while (pipeline.clock.now.getTime() < end) {
     const tick = pipeline.clock.now;
@@ -174,8 +173,8 @@ async function runSeed(seed: number): Promise<Pipeline> {
           (settled) => settled.status === "fulfilled" && settled.value.outcome !== "retry",
         );
       });
-      // The events Lambda, seconds later: Send events shuffled and some of them twice, retried until handled.
-      let pending = sendEvents.splice(0).flatMap((event) => {
+      // The events Lambda, seconds later: SES's events shuffled and some of them twice, retried until applied.
+      let pending = (await pipeline.sesEvents()).flatMap((event) => {
         if (chance() >= 0.25) return [event];
         struck.duplicateSendEvent++;
         return [event, event];
@@ -184,17 +183,15 @@ async function runSeed(seed: number): Promise<Pipeline> {
       for (let attempt = 0; attempt < 20 && pending.length > 0; attempt++) {
         const failed = [];
         for (const event of pending) {
-          const confirmation = sendConfirmationOf(event);
-          if (!confirmation) continue;
           try {
-            await confirmSend({ invoices, tenants }, confirmation);
+            await applySesEvent(deps, event, now);
           } catch {
             failed.push(event);
           }
         }
         pending = failed;
       }
-      expect(pending, "Send events left unhandled").toEqual([]);
+      expect(pending, "SES events left unapplied").toEqual([]);
     }
     pipeline.clock.now = new Date(tick.getTime() + 12 * 3_600_000);
   }

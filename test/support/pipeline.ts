@@ -15,9 +15,10 @@ import { type InvoiceInput, InvoiceInputSchema } from "#domain/invoice/invoice-i
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
 import { type Tenant, type TenantInput, TenantSchema } from "#domain/tenant/tenant.ts";
-import { confirmSend } from "#sending/complete-claim.ts";
+import { applySesEvent } from "#events/apply-ses-event.ts";
+import { followUpEvents } from "#events/follow-up-events.ts";
+import { parseSesEventRecord, type SesEvent } from "#events/ses-event.ts";
 import { processDueInvoice, type SenderDeps, type SendOutcome } from "#sending/process-due-invoice.ts";
-import { sendConfirmationOf } from "#sending/send-confirmation.ts";
 import { MemoryDueQueue } from "../../functions/local/memory-queue.ts";
 import { type LocalDynamo, startDynalite } from "./dynalite.ts";
 import { type LocalSes, startLocalSes } from "./ses-local.ts";
@@ -48,6 +49,8 @@ export type Pipeline = {
   addTenant(input?: TenantInput): Promise<Tenant>;
   addInvoice(input: InvoiceInput, tenantId?: string): Promise<Invoice>;
   tick(): Promise<void>;
+  /** The SES events of the emails sent since the last call, follow-ups included, parsed as the events Lambda would. */
+  sesEvents(): Promise<SesEvent[]>;
   runUntil(end: Date, stepMs: number): Promise<void>;
   close(): Promise<void>;
 };
@@ -57,8 +60,9 @@ export type PipelineOptions = {
   /** Wraps the mailer or the tables, for fault injection. */
   wrapMailer?: (mailer: Mailer) => Mailer;
   dynamoClient?: (client: DynamoDBClient) => void;
-  /** How each queued message is handled; default: the sender. */
   maxDynamoAttempts?: number;
+  /** Whether SES's Delivery, Bounce and Complaint events follow each Send event; default yes. */
+  followUps?: boolean;
 };
 
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
@@ -120,11 +124,24 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
         outcomes.push(outcome);
         return outcome.outcome !== "retry";
       });
-      // The events Lambda: every Send event SES published since the last tick.
-      for (const event of sendEvents.splice(0)) {
-        const confirmation = sendConfirmationOf(event);
-        if (confirmation) await confirmSend({ invoices, tenants }, confirmation);
+      // The events Lambda: every Send event SES published since the last tick, and what SES would
+      // publish next for each email (Delivery, or Bounce and Complaint for the simulator's addresses).
+      for (const event of await pipeline.sesEvents()) await applySesEvent(deps, event, now);
+    },
+    async sesEvents() {
+      const parsed: SesEvent[] = [];
+      for (const record of sendEvents.splice(0)) {
+        const send = parseSesEventRecord(record);
+        if (!send.ok) throw new Error(`an unreadable Send event: ${send.error}`);
+        parsed.push(send.value);
+        if (options.followUps === false) continue;
+        for (const followUp of followUpEvents(send.value, { at: clock.now })) {
+          const event = parseSesEventRecord(followUp);
+          if (!event.ok) throw new Error(`an unreadable follow-up event: ${event.error}`);
+          parsed.push(event.value);
+        }
       }
+      return parsed;
     },
     async runUntil(end, stepMs) {
       while (clock.now.getTime() < end.getTime()) {

@@ -213,14 +213,21 @@ export class InvoiceTable {
     );
   }
 
-  /** Saves a change that sends nothing (a pause ended, a promise broke, a new slot), if nobody changed it since. */
+  /**
+   * Saves a change that sends nothing (a pause ended, a promise broke, a new slot), if nobody changed
+   * it since. While a claim stands only news about sent emails may be saved (`whileClaimed`): it
+   * leaves the claim and the due slot alone, and the claim's record reads the invoice again.
+   */
   async save(
     before: Invoice,
     after: Invoice,
     events: TimelineEvent[],
     next: NextSlot,
+    options: { whileClaimed?: boolean } = {},
   ): Promise<WriteOutcome> {
-    const slot = this.slot(before.tenantId, before.invoiceNumber, next);
+    const slot = options.whileClaimed
+      ? { set: [], remove: [], values: {} }
+      : this.slot(before.tenantId, before.invoiceNumber, next);
     const outcome = await conditional(() =>
       this.client.send(
         new UpdateCommand({
@@ -230,8 +237,12 @@ export class InvoiceTable {
             ["#invoice = :invoice", "#version = :next", ...slot.set],
             slot.remove,
           ),
-          ConditionExpression: "#version = :read AND attribute_not_exists(#claim)",
-          ExpressionAttributeNames: { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
+          ConditionExpression: options.whileClaimed
+            ? "#version = :read"
+            : "#version = :read AND attribute_not_exists(#claim)",
+          ExpressionAttributeNames: options.whileClaimed
+            ? { "#invoice": "invoice", "#version": "version" }
+            : { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
           ExpressionAttributeValues: {
             ":invoice": this.invoiceDocument(after),
             ":read": before.version,

@@ -21,12 +21,28 @@ export const InstallmentSchema = z.object({
 });
 export type Installment = z.infer<typeof InstallmentSchema>;
 
+/**
+ * What SES told us about an email, ordered so that news only ever moves it forward: a Delivery
+ * after a Bounce (events arrive out of order) leaves it bounced. The last three are failures: such
+ * a stage did not reach the debtor and does not count (delivery.ts).
+ */
+export const DELIVERY_STATES = ["sent", "delayed", "delivered", "rejected", "bounced", "complained"] as const;
+export const DeliveryStateSchema = z.enum(DELIVERY_STATES);
+export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
+
 export const SentStageSchema = z.object({
   stage: StageSchema,
   at: InstantSchema,
   fee: Minor,
   interest: Minor,
   deadline: IsoDateSchema.optional(),
+  /** SES's id for the email, which its events carry. */
+  messageId: z.string().optional(),
+  delivery: DeliveryStateSchema.default("sent"),
+  openedAt: InstantSchema.optional(),
+  clickedAt: InstantSchema.optional(),
+  /** Feedback ids of soft bounces: a set, so the same bounce reported twice counts once. */
+  softBounces: z.array(z.string()).default([]),
 });
 export type SentStage = z.infer<typeof SentStageSchema>;
 

@@ -7,6 +7,7 @@
 import { addDays, compareDates } from "#domain/calendar/iso-date.ts";
 import { err, ok, type Result } from "#domain/result.ts";
 import { INVOICE_STATES, type InvoiceState, TERMINAL_STATES } from "#domain/vocabulary.ts";
+import { countedStages } from "./delivery.ts";
 import { balanceState, creditOf, type Installment, type Invoice, outstandingOf } from "./invoice.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
@@ -334,11 +335,13 @@ export function recordStageSent(
     fee: number;
     interest: number;
     deadline?: string;
+    messageId?: string;
   },
 ): TransitionResult {
   const illegal = guard(invoice, "record_stage_sent");
   if (illegal) return err(illegal);
-  if (invoice.stagesSent.some((s) => s.stage === sent.stage)) {
+  // A stage whose email bounced never reached the debtor: it may go again, to a new address.
+  if (countedStages(invoice).some((s) => s.stage === sent.stage)) {
     return invalid("record_stage_sent", "stage", `${sent.stage} was already sent`);
   }
   const events: TimelineEvent[] = [
@@ -355,7 +358,7 @@ export function recordStageSent(
   if (handedOver) events.push({ type: "handed_to_collection", at: sent.at });
   const next: Invoice = {
     ...invoice,
-    stagesSent: [...invoice.stagesSent, sent],
+    stagesSent: [...invoice.stagesSent, { ...sent, delivery: "sent", softBounces: [] }],
     status: handedOver ? "collection" : invoice.status,
   };
   return moved(invoice, next, sent.at, events);

@@ -9,6 +9,7 @@
 import { type BusinessCalendar, nextBusinessTime } from "#domain/calendar/business-time.ts";
 import { addDays, daysBetween, type IsoDate, maxDate } from "#domain/calendar/iso-date.ts";
 import { instantAt, localDateOf } from "#domain/calendar/zoned-time.ts";
+import { countedStages, DELIVERY_PRESUMED_AFTER_MS, isDelivered } from "#domain/invoice/delivery.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { Money } from "#domain/money/money.ts";
 import { rulesFor } from "#domain/rules/country-rules.ts";
@@ -52,7 +53,7 @@ export type NoActionReason =
   | "in_collection"
   | "ladder_complete";
 
-export type WakeReason = "pause_ends" | "promise_due" | "installment_overdue";
+export type WakeReason = "pause_ends" | "promise_due" | "installment_overdue" | "awaiting_delivery";
 
 export type NextAction =
   | { kind: "none"; reason: NoActionReason }
@@ -118,7 +119,7 @@ export function decideNextAction(invoice: Invoice, policy: Policy, now: Date): N
 }
 
 function nextStageOf(invoice: Invoice, ladder: Ladder, today: IsoDate): Stage | undefined {
-  const last = invoice.stagesSent.at(-1);
+  const last = countedStages(invoice).at(-1);
   const from = last ? STAGES.indexOf(last.stage) + 1 : 0;
   return STAGES.slice(from).find(
     // A heads-up "before the due date" makes no sense once the due date has come.
@@ -135,7 +136,9 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
   if (!stage || !stagePolicy) return { kind: "none", reason: "ladder_complete" };
 
   const rules = rulesFor(customer.country, today)[customer.type];
-  const last = invoice.stagesSent.at(-1);
+  // Only stages that reached the debtor count: a bounced reminder is no reminder.
+  const counted = countedStages(invoice);
+  const last = counted.at(-1);
   let earliest = addDays(invoice.dueDate, stagePolicy.offsetDays);
 
   // A broken promise escalates at once: the next stage does not wait for its offset.
@@ -154,15 +157,23 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
     earliest = maxDate(earliest, addDays(localDateOf(new Date(last.at), calendar.timeZone), gap));
   }
   if (stage === "collection") {
-    const finalNotice = invoice.stagesSent.find((sent) => sent.stage === "final_notice");
+    const finalNotice = counted.find((sent) => sent.stage === "final_notice");
     // The hand-over waits until the day after the deadline the final notice stated.
     if (finalNotice?.deadline) earliest = maxDate(earliest, addDays(finalNotice.deadline, 1));
   }
 
   const at = businessMomentFrom(earliest, calendar, now);
+  // The next stage waits until the last one has reached the debtor (or could have: see delivery.ts).
+  if (last && !isDelivered(last, at)) {
+    return {
+      kind: "wake",
+      at: new Date(Date.parse(last.at) + DELIVERY_PRESUMED_AFTER_MS),
+      reason: "awaiting_delivery",
+    };
+  }
   const sendDate = localDateOf(at, calendar.timeZone);
   const afterDue = sendDate > invoice.dueDate;
-  const feeBearing = invoice.stagesSent.filter((sent) => sent.fee > 0);
+  const feeBearing = counted.filter((sent) => sent.fee > 0);
   const lastFeeBearing = feeBearing.at(-1);
   const fee = afterDue
     ? reminderFee({

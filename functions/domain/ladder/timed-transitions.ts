@@ -14,7 +14,10 @@ import {
 import { decideNextAction, type WakeReason } from "./ladder.ts";
 import type { Policy } from "./policy.ts";
 
-const TRANSITION_ON_WAKE: Readonly<Record<WakeReason, (invoice: Invoice, at: string) => TransitionResult>> = {
+/** What changes when the ladder wakes an invoice; waiting for a delivery changes nothing but the time. */
+const TRANSITION_ON_WAKE: Readonly<
+  Partial<Record<WakeReason, (invoice: Invoice, at: string) => TransitionResult>>
+> = {
   pause_ends: resume,
   promise_due: breakPromise,
   installment_overdue: breakPaymentPlan,
@@ -32,7 +35,9 @@ export function applyDueTransitions(
   for (let round = 0; round < 4; round++) {
     const action = decideNextAction(current, policy, now);
     if (action.kind !== "wake" || action.at.getTime() > now.getTime()) break;
-    const result = TRANSITION_ON_WAKE[action.reason](current, now.toISOString());
+    const transition = TRANSITION_ON_WAKE[action.reason];
+    if (!transition) break;
+    const result = transition(current, now.toISOString());
     if (!result.ok) {
       // The wake reason is derived from the very state the transition requires.
       throw new Error(`ladder woke ${invoice.invoiceNumber} for ${action.reason}: ${result.error.message}`);
