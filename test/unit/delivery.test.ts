@@ -99,13 +99,42 @@ describe("what SES reports about a reminder", () => {
     ]);
   });
 
-  it(`treats ${SOFT_BOUNCE_LIMIT} distinct soft bounces as a hard one, and the same soft bounce twice as one`, () => {
-    const twoDistinct = applyAll(withReminderSent(), [softBounce(1), softBounce(1), softBounce(2)]);
-    expect(twoDistinct.invoice.stagesSent[0]?.delivery).toBe("sent");
-    expect(twoDistinct.invoice.status).toBe("open");
-    const three = applyAll(twoDistinct.invoice, [softBounce(3)]);
-    expect(three.invoice.stagesSent[0]?.delivery).toBe("bounced");
-    expect(three.invoice.status).toBe("contact_failed");
+  it("a soft bounce sends the stage again the next day; the same soft bounce twice counts once", () => {
+    // Act
+    const { invoice, effects } = applyAll(withReminderSent(), [softBounce(1), softBounce(1)]);
+
+    // Assess
+    expect(invoice.stagesSent[0]?.delivery).toBe("soft_bounced");
+    expect(invoice.status).toBe("open");
+    expect(effects).toEqual([]);
+    const next = decideNextAction(invoice, aPolicy(), new Date("2026-11-23T09:00:00Z"));
+    expect(next).toMatchObject({
+      kind: "send",
+      at: new Date("2026-11-24T08:00:00Z"),
+      step: { stage: "reminder_1" },
+    });
+  });
+
+  it(`treats ${SOFT_BOUNCE_LIMIT} soft-bounced attempts at a stage as a hard bounce`, () => {
+    let invoice = withReminderSent();
+    for (let attempt = 1; attempt <= SOFT_BOUNCE_LIMIT; attempt++) {
+      const messageId = `${MESSAGE}-${attempt}`;
+      if (attempt > 1) {
+        const again = recordStageSent(invoice, {
+          stage: "reminder_1",
+          at: `2026-11-2${3 + attempt}T08:00:00.000Z`,
+          fee: 0,
+          interest: 0,
+          messageId,
+        });
+        if (!again.ok) throw new Error(again.error.message);
+        invoice = again.value.invoice;
+      }
+      const id = attempt === 1 ? MESSAGE : messageId;
+      invoice = applyAll(invoice, [{ ...softBounce(attempt), messageId: id }]).invoice;
+    }
+    expect(invoice.stagesSent.map((s) => s.delivery)).toEqual(["soft_bounced", "soft_bounced", "bounced"]);
+    expect(invoice.status).toBe("contact_failed");
   });
 
   it("a complaint suppresses the address; the email counts no more", () => {

@@ -1,6 +1,7 @@
 /**
  * What SES reports about a stage's email, applied to the invoice. Every report only moves an
- * email's state forward (sent → delayed → delivered → rejected | bounced | complained) and keeps
+ * email's state forward (sent → delayed → soft_bounced → delivered → rejected | bounced |
+ * complained) and keeps
  * the earliest open and click, so the same report twice, or reports in any order, end in the same
  * state. A stage whose email bounced, was refused or drew a complaint never reached the debtor: it
  * does not count toward the ladder, its fees or its spacing, and goes again once there is a good
@@ -11,8 +12,11 @@ import { DELIVERY_STATES, type DeliveryState, type Invoice, type SentStage } fro
 import type { TimelineEvent } from "./timeline.ts";
 import { markContactFailed } from "./transitions.ts";
 
-/** Soft bounces of one email after which dun treats the address as bad. */
+/** Soft-bounced attempts at one stage after which dun treats the address as bad. */
 export const SOFT_BOUNCE_LIMIT = 3;
+
+/** How long after a soft-bounced attempt the stage goes again (from the first business moment of that day on). */
+export const SOFT_BOUNCE_RETRY_MS = 24 * 3_600_000;
 
 /**
  * How long after sending an email counts as delivered without SES saying so. SES gives up on a
@@ -20,7 +24,10 @@ export const SOFT_BOUNCE_LIMIT = 3;
  */
 export const DELIVERY_PRESUMED_AFTER_MS = 72 * 3_600_000;
 
+/** Failed for good: the address (or the email) is bad. */
 const FAILED: ReadonlySet<DeliveryState> = new Set(["rejected", "bounced", "complained"]);
+/** Did not reach the debtor: does not count toward the ladder. */
+const NOT_RECEIVED: ReadonlySet<DeliveryState> = new Set([...FAILED, "soft_bounced"]);
 
 export type DeliveryReport =
   | { type: "delivery" | "delivery_delay" | "reject"; messageId: string; at: string; reason?: string }
@@ -46,13 +53,23 @@ export type DeliveryApplied = { invoice: Invoice; events: TimelineEvent[]; effec
 
 /** The stages that reached (or may still reach) the debtor: the ones the ladder counts. */
 export function countedStages(invoice: Pick<Invoice, "stagesSent">): SentStage[] {
-  return invoice.stagesSent.filter((sent) => !FAILED.has(sent.delivery));
+  return invoice.stagesSent.filter((sent) => !NOT_RECEIVED.has(sent.delivery));
+}
+
+/** When a stage whose last attempt soft-bounced may go again; undefined when nothing holds it back. */
+export function retryNotBefore(
+  invoice: Pick<Invoice, "stagesSent">,
+  stage: SentStage["stage"],
+): Date | undefined {
+  const lastAttempt = invoice.stagesSent.filter((sent) => sent.stage === stage).at(-1);
+  if (lastAttempt?.delivery !== "soft_bounced") return undefined;
+  return new Date(Date.parse(lastAttempt.at) + SOFT_BOUNCE_RETRY_MS);
 }
 
 /** Whether the debtor can be taken to have the stage's email by `now`. */
 export function isDelivered(sent: SentStage, now: Date): boolean {
   if (sent.delivery === "delivered") return true;
-  if (FAILED.has(sent.delivery)) return false;
+  if (NOT_RECEIVED.has(sent.delivery)) return false;
   return now.getTime() - Date.parse(sent.at) >= DELIVERY_PRESUMED_AFTER_MS;
 }
 
@@ -73,11 +90,8 @@ function stateReportedBy(report: DeliveryReport, sent: SentStage): DeliveryState
       return "rejected";
     case "complaint":
       return "complained";
-    case "bounce": {
-      if (report.bounceType === "Permanent") return "bounced";
-      const soft = new Set([...sent.softBounces, report.feedbackId]);
-      return soft.size >= SOFT_BOUNCE_LIMIT ? "bounced" : "sent";
-    }
+    case "bounce":
+      return report.bounceType === "Permanent" ? "bounced" : "soft_bounced";
   }
 }
 
@@ -87,7 +101,14 @@ export function applyDeliveryReport(invoice: Invoice, report: DeliveryReport): D
   // Not a stage's email (an owner alert, an installment reminder) or not this invoice's: nothing to move.
   if (!sent) return { invoice, events: [], effects: [] };
 
-  const delivery = later(sent.delivery, stateReportedBy(report, sent));
+  let delivery = later(sent.delivery, stateReportedBy(report, sent));
+  if (delivery === "soft_bounced") {
+    // The limit counts this stage's attempts that soft-bounced, this one included.
+    const softAttempts = invoice.stagesSent.filter(
+      (entry, i) => entry.stage === sent.stage && (i === index || entry.delivery === "soft_bounced"),
+    ).length;
+    if (softAttempts >= SOFT_BOUNCE_LIMIT) delivery = "bounced";
+  }
   const updated: SentStage = {
     ...sent,
     delivery,

@@ -23,10 +23,19 @@ export type Installment = z.infer<typeof InstallmentSchema>;
 
 /**
  * What SES told us about an email, ordered so that news only ever moves it forward: a Delivery
- * after a Bounce (events arrive out of order) leaves it bounced. The last three are failures: such
- * a stage did not reach the debtor and does not count (delivery.ts).
+ * after a Bounce (events arrive out of order) leaves it bounced. A soft bounce and the last three
+ * are failures: such a stage did not reach the debtor and does not count (delivery.ts).
  */
-export const DELIVERY_STATES = ["sent", "delayed", "delivered", "rejected", "bounced", "complained"] as const;
+export const DELIVERY_STATES = [
+  "sent",
+  "delayed",
+  // SES gave up for now (mailbox full, server down): the stage goes again later.
+  "soft_bounced",
+  "delivered",
+  "rejected",
+  "bounced",
+  "complained",
+] as const;
 export const DeliveryStateSchema = z.enum(DELIVERY_STATES);
 export type DeliveryState = z.infer<typeof DeliveryStateSchema>;
 

@@ -9,7 +9,12 @@
 import { type BusinessCalendar, nextBusinessTime } from "#domain/calendar/business-time.ts";
 import { addDays, daysBetween, type IsoDate, maxDate } from "#domain/calendar/iso-date.ts";
 import { instantAt, localDateOf } from "#domain/calendar/zoned-time.ts";
-import { countedStages, DELIVERY_PRESUMED_AFTER_MS, isDelivered } from "#domain/invoice/delivery.ts";
+import {
+  countedStages,
+  DELIVERY_PRESUMED_AFTER_MS,
+  isDelivered,
+  retryNotBefore,
+} from "#domain/invoice/delivery.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { Money } from "#domain/money/money.ts";
 import { rulesFor } from "#domain/rules/country-rules.ts";
@@ -156,6 +161,9 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
     );
     earliest = maxDate(earliest, addDays(localDateOf(new Date(last.at), calendar.timeZone), gap));
   }
+  // An attempt at this stage that soft-bounced goes again, but not at once.
+  const retry = retryNotBefore(invoice, stage);
+  if (retry) earliest = maxDate(earliest, localDateOf(retry, calendar.timeZone));
   if (stage === "collection") {
     const finalNotice = counted.find((sent) => sent.stage === "final_notice");
     // The hand-over waits until the day after the deadline the final notice stated.
