@@ -272,6 +272,28 @@ export class InvoiceTable {
     );
   }
 
+  /** A tenant's invoices, page by page, in invoice-number order. */
+  async list(tenantId: string): Promise<StoredInvoice[]> {
+    const invoices: StoredInvoice[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :invoices)",
+          ExpressionAttributeValues: { ":pk": `TENANT#${tenantId}`, ":invoices": "INVOICE#" },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const Item of page.Items ?? []) {
+        const item = InvoiceItemSchema.parse(Item);
+        invoices.push({ invoice: { ...item.invoice, version: item.version }, claim: item.claim });
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return invoices;
+  }
+
   /** A message that is not part of a claim (an owner alert). */
   async putMessage(message: MessageRecord): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.messageItem(message) }));

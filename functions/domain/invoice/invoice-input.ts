@@ -20,8 +20,21 @@ export const InvoiceNumberSchema = z
   .string()
   .regex(INVOICE_NUMBER, "must be 1-64 characters of letters, digits and . _ / -");
 
-/** Amounts are strings so that no float ever holds money; numbers are refused with a hint. */
-const DecimalText = z.string({ error: 'must be a decimal string such as "12500.00"' }).max(32);
+/**
+ * Amounts are strings so that no float ever holds money; numbers are refused with a hint. The
+ * exact reading needs the currency (its decimals), so it happens once the whole invoice is valid;
+ * what is wrong whatever the currency (a sign, letters) is said here, with the other fields' errors.
+ */
+const DecimalText = z
+  .string({ error: 'must be a decimal string such as "12500.00"' })
+  .max(32)
+  .superRefine((text, ctx) => {
+    // CLF has four decimals, the most of any currency: only currency-independent faults remain.
+    const parsed = parseAmount(text, "CLF");
+    if (!parsed.ok && parsed.error.code !== "ambiguous" && parsed.error.code !== "too_many_decimals") {
+      ctx.addIssue({ code: "custom", message: parsed.error.message });
+    }
+  });
 
 const InvoiceLineInputSchema = z.strictObject({
   description: singleLineText(500),

@@ -1,0 +1,65 @@
+/**
+ * API keys in DynamoDB, by the SHA-256 of the key: one GetItem turns a request's key into its
+ * tenant. The key itself is never written; see functions/api/api-keys.ts.
+ */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+
+/**
+ * The API key item's key, as docs/DATA-MODEL.md gives it. It belongs with the others in keys.ts
+ * and is here only until it moves there (that file has another owner).
+ */
+const apiKeyKey = (hash: string) => ({ pk: `KEY#${hash}`, sk: "KEY" });
+
+const ApiKeyItemSchema = z.object({
+  tenantId: z.string().min(1),
+  createdAt: z.string(),
+  label: z.string().optional(),
+});
+
+export class ApiKeyTable {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Stores a new key's hash. Two keys with one hash would mean 256 random bits came out twice,
+   * which does not happen; if it ever did, overwriting would hand one tenant's access to another,
+   * so the write is conditional and fails loudly instead.
+   */
+  async put(input: { hash: string; tenantId: string; createdAt: string; label?: string }): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...apiKeyKey(input.hash),
+            tenantId: input.tenantId,
+            createdAt: input.createdAt,
+            ...(input.label === undefined ? {} : { label: input.label }),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name === "ConditionalCheckFailedException") {
+        throw new Error("An API key with this hash is already stored; create a new key.", { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The tenant a key's hash belongs to, or undefined for an unknown key. An eventually consistent
+   * read (half the cost, on every request) is enough: the item never changes once written, so the
+   * worst a stale read does is not yet know a key created within the last second.
+   */
+  async tenantOf(hash: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: apiKeyKey(hash) }),
+    );
+    if (!Item) return undefined;
+    return ApiKeyItemSchema.parse(Item).tenantId;
+  }
+}

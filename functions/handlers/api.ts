@@ -1,0 +1,55 @@
+/**
+ * The HTTP API Lambda (API Gateway HTTP API, payload format 2.0): the event becomes a plain
+ * request for functions/api/http-api.ts, and anything unexpected a bare 500 with no detail.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
+import { documentClient } from "#adapters/dynamo/client.ts";
+import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
+import { problem } from "#api/problem.ts";
+import { readEnvironment } from "./environment.ts";
+
+const env = readEnvironment();
+const logger = new Logger({ serviceName: "dun-api" });
+const documents = documentClient();
+const deps: ApiDeps = {
+  invoices: new InvoiceTable(documents, env.TABLE_NAME),
+  tenants: new TenantTable(documents, env.TABLE_NAME),
+  apiKeys: new ApiKeyTable(documents, env.TABLE_NAME),
+  now: () => new Date(),
+};
+
+export function requestOf(event: APIGatewayProxyEventV2): HttpRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    rawPath: event.rawPath,
+    query: event.queryStringParameters ?? {},
+    headers,
+    body:
+      event.body === undefined
+        ? undefined
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, "base64").toString("utf8")
+          : event.body,
+  };
+}
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    const response = await handleApiRequest(deps, requestOf(event));
+    logger.info("request", {
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      status: response.statusCode,
+    });
+    return response;
+  } catch (error) {
+    logger.error("request failed", { path: event.rawPath, error: error as Error });
+    return problem(500);
+  }
+}
