@@ -2,14 +2,60 @@
  * An invoice as the API shows it: its state, the stage it has reached, what is due and when the
  * next action comes, and its whole timeline. Amounts go out as decimal strings, like they came in.
  */
+import { z } from "zod";
+import { CustomerSchema } from "#domain/invoice/customer.ts";
 import { countedStages } from "#domain/invoice/delivery.ts";
-import { creditOf, type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";
-import type { TimelineEvent } from "#domain/invoice/timeline.ts";
+import { creditOf, DeliveryStateSchema, type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";
+import { type TimelineEvent, TimelineEventSchema } from "#domain/invoice/timeline.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Policy } from "#domain/ladder/policy.ts";
 import { toDecimalString } from "#domain/money/money.ts";
+import { INVOICE_STATES, STAGES } from "#domain/vocabulary.ts";
 
-export function invoiceView(invoice: Invoice, policy: Policy, now: Date, timeline?: TimelineEvent[]) {
+const Decimal = z.string().describe("an amount as a decimal string in the invoice's currency");
+
+export const InvoiceViewSchema = z.object({
+  invoiceNumber: z.string(),
+  status: z.enum(INVOICE_STATES),
+  stage: z.enum(STAGES).nullable().describe("the last stage emailed, if any"),
+  currency: z.string(),
+  amount: Decimal,
+  amountPaid: Decimal,
+  amountDue: Decimal,
+  credit: Decimal.describe("paid beyond the amount, owed back to the customer"),
+  issueDate: z.string(),
+  dueDate: z.string(),
+  overdue: z.boolean(),
+  customer: CustomerSchema,
+  paymentReference: z.string().nullable(),
+  paymentUrl: z.string().nullable(),
+  nextAction: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("send"), at: z.string(), step: z.string() }),
+    z.object({ kind: z.literal("wait"), at: z.string(), reason: z.string() }),
+    z.object({ kind: z.literal("none"), reason: z.string() }),
+  ]),
+  emails: z.array(
+    z.object({
+      stage: z.enum(STAGES),
+      sentAt: z.string(),
+      delivery: DeliveryStateSchema,
+      openedAt: z.string().nullable(),
+      clickedAt: z.string().nullable(),
+      fee: Decimal,
+      interest: Decimal,
+    }),
+  ),
+  timeline: z.array(TimelineEventSchema).optional().describe("every event, oldest first (one invoice only)"),
+  updatedAt: z.string(),
+});
+export type InvoiceView = z.infer<typeof InvoiceViewSchema>;
+
+export function invoiceView(
+  invoice: Invoice,
+  policy: Policy,
+  now: Date,
+  timeline?: TimelineEvent[],
+): InvoiceView {
   const money = (amount: number) => toDecimalString({ amount, currency: invoice.currency });
   const next = decideNextAction(invoice, policy, now);
   const stage = countedStages(invoice).at(-1);

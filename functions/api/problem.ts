@@ -2,18 +2,27 @@
  * The HTTP API's answers: JSON for success, RFC 9457 problem details for every failure, with the
  * fields a client got wrong listed one by one so that it can show them next to its own inputs.
  */
-import type { z } from "zod";
+import { z } from "zod";
 
-export type FieldError = { path: string; message: string };
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldError[];
-  instance?: string;
-  [extension: string]: unknown;
-};
+export const FieldErrorSchema = z.object({
+  path: z.string().describe('where in the request: "customer.email", "lines[2].amount", "row 7: dueDate"'),
+  message: z.string(),
+});
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+export const ProblemSchema = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    errors: z.array(FieldErrorSchema).optional(),
+    instance: z.string().optional(),
+    state: z.string().optional().describe("409: the invoice's state that does not allow the action"),
+    limit: z.number().int().optional().describe("413: the limit that was exceeded"),
+  })
+  .describe("RFC 9457 problem details (application/problem+json)");
+export type Problem = z.infer<typeof ProblemSchema>;
 /** API Gateway HTTP API (payload format 2.0) result. */
 export type ApiResponse = { statusCode: number; headers: Record<string, string>; body: string };
 
@@ -151,7 +160,7 @@ function mostSpecificBranch(branches: readonly (readonly Issue[])[]): readonly I
 /** A key that would read ambiguously after a dot ("a.b", "x[0]", "") is written in brackets, quoted. */
 const PLAIN_KEY = /^[^.[\]"\s]+$/;
 
-function pathOf(path: readonly PropertyKey[]): string {
+export function pathOf(path: readonly PropertyKey[]): string {
   return path
     .map((key, position) => {
       if (typeof key === "number") return `[${key}]`;

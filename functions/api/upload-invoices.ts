@@ -3,26 +3,41 @@
  * updated, unchanged or rejected with the fields at fault — so one bad row never stops the rest
  * and nothing is half-written. The same upload twice changes nothing (idempotent by invoice
  * number); a changed amount on an invoice that already had reminders is applied and recorded.
+ *
+ * A large upload reads its invoices 100 at a time and writes the new ones many at once
+ * (uploadInvoices); what each invoice becomes is decided the same way either way (decideUpload).
  */
 
-import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { z } from "zod";
+import { type InvoiceTable, inParallel, type StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
 import { createInvoice, type Invoice } from "#domain/invoice/invoice.ts";
 import { InvoiceInputSchema, type ParsedInvoiceInput } from "#domain/invoice/invoice-input.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { changeAmount } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Policy } from "#domain/ladder/policy.ts";
-import { type FieldError, fieldErrorsOf } from "./problem.ts";
+import { type FieldError, FieldErrorSchema, fieldErrorsOf } from "./problem.ts";
 
-export type UploadResult = {
-  invoiceNumber: string | null;
-  status: "created" | "updated" | "unchanged" | "rejected";
-  /** The CSV row, for uploads that came as a file. */
-  row?: number;
-  errors: FieldError[];
-};
+export const UploadResultSchema = z.object({
+  invoiceNumber: z.string().nullable(),
+  status: z.enum(["created", "updated", "unchanged", "rejected"]),
+  row: z.number().int().optional().describe("the CSV row, for uploads that came as a file"),
+  errors: z.array(FieldErrorSchema),
+});
+export type UploadResult = z.infer<typeof UploadResultSchema>;
 
-export type UploadSummary = { created: number; updated: number; unchanged: number; rejected: number };
+export const UploadSummarySchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.number().int(),
+});
+export type UploadSummary = z.infer<typeof UploadSummarySchema>;
+
+export const UploadAnswerSchema = z.object({
+  results: z.array(UploadResultSchema),
+  summary: UploadSummarySchema,
+});
 
 export function summarise(results: readonly UploadResult[]): UploadSummary {
   const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
@@ -63,6 +78,101 @@ function uploadedFields(invoice: Invoice | ParsedInvoiceInput): string {
   });
 }
 
+/** What an upload does to one invoice, decided from the invoice as stored (if it is). */
+export type UploadDecision =
+  | { kind: "create"; invoice: Invoice; events: TimelineEvent[]; next: Date | undefined }
+  | {
+      kind: "update";
+      before: Invoice;
+      after: Invoice;
+      events: TimelineEvent[];
+      next: Date | undefined;
+      whileClaimed: boolean;
+    }
+  | { kind: "unchanged" }
+  | { kind: "rejected"; errors: FieldError[] };
+
+export function decideUpload(
+  existing: StoredInvoice | undefined,
+  upload: ParsedInvoiceInput,
+  tenant: { id: string; policy: Policy },
+  now: Date,
+): UploadDecision {
+  const at = now.toISOString();
+  if (!existing) {
+    const { invoice, events } = createInvoice(tenant.id, upload, at);
+    const next = decideNextAction(invoice, tenant.policy, now);
+    return { kind: "create", invoice, events, next: next.kind === "none" ? undefined : next.at };
+  }
+  const before = existing.invoice;
+  if (upload.currency !== before.currency) {
+    return {
+      kind: "rejected",
+      errors: [
+        { path: "currency", message: `cannot change from ${before.currency}: the invoice was issued in it` },
+      ],
+    };
+  }
+  if (uploadedFields(upload) === uploadedFields(before) && upload.amount === before.amount) {
+    return { kind: "unchanged" };
+  }
+  let after: Invoice = {
+    ...before,
+    issueDate: upload.issueDate,
+    dueDate: upload.dueDate,
+    customer: upload.customer,
+    paymentReference: upload.paymentReference,
+    paymentUrl: upload.paymentUrl,
+    lines: upload.lines,
+    earlyPaymentDiscount: upload.earlyPaymentDiscount,
+    reminderFeeAgreed: upload.reminderFeeAgreed,
+    updatedAt: at,
+  };
+  const events: TimelineEvent[] = [];
+  if (upload.amount !== before.amount) {
+    const changed = changeAmount(after, { amount: upload.amount, at });
+    if (!changed.ok)
+      return { kind: "rejected", errors: [{ path: "amount", message: changed.error.message }] };
+    after = changed.value.invoice;
+    events.push(...changed.value.events);
+  }
+  const next = decideNextAction(after, tenant.policy, now);
+  return {
+    kind: "update",
+    before,
+    after,
+    events,
+    next: next.kind === "none" ? undefined : next.at,
+    whileClaimed: existing.claim !== undefined,
+  };
+}
+
+type Parsed = { ok: true; upload: ParsedInvoiceInput } | { ok: false; result: UploadResult };
+
+function parse(input: unknown, row: number | undefined): Parsed {
+  const parsed = InvoiceInputSchema.safeParse(input);
+  if (parsed.success) return { ok: true, upload: parsed.data };
+  return {
+    ok: false,
+    result: {
+      invoiceNumber: invoiceNumberOf(input),
+      status: "rejected",
+      row,
+      errors: fieldErrorsOf(parsed.error),
+    },
+  };
+}
+
+function answer(
+  upload: ParsedInvoiceInput,
+  row: number | undefined,
+  status: UploadResult["status"],
+  errors: FieldError[] = [],
+): UploadResult {
+  return { invoiceNumber: upload.invoiceNumber, status, row, errors };
+}
+
+/** One invoice, read and written on its own; a write that raced another change is decided again. */
 export async function uploadInvoice(
   invoices: InvoiceTable,
   tenant: { id: string; policy: Policy },
@@ -70,76 +180,91 @@ export async function uploadInvoice(
   now: Date,
   row?: number,
 ): Promise<UploadResult> {
-  const parsed = InvoiceInputSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      invoiceNumber: invoiceNumberOf(input),
-      status: "rejected",
-      row,
-      errors: fieldErrorsOf(parsed.error),
-    };
-  }
-  const upload = parsed.data;
-  const at = now.toISOString();
+  const parsed = parse(input, row);
+  if (!parsed.ok) return parsed.result;
+  return writeUpload(invoices, tenant, parsed.upload, now, row);
+}
+
+async function writeUpload(
+  invoices: InvoiceTable,
+  tenant: { id: string; policy: Policy },
+  upload: ParsedInvoiceInput,
+  now: Date,
+  row: number | undefined,
+  known?: StoredInvoice | null,
+): Promise<UploadResult> {
+  // `known` is the invoice as a batch read found it (null: not there); later attempts read afresh.
+  let stored = known;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await invoices.get(tenant.id, upload.invoiceNumber);
-    if (!existing) {
-      const { invoice, events } = createInvoice(tenant.id, upload, at);
-      const next = decideNextAction(invoice, tenant.policy, now);
-      const created = await invoices.create(invoice, events, next.kind === "none" ? undefined : next.at);
-      if (created === "ok")
-        return { invoiceNumber: upload.invoiceNumber, status: "created", row, errors: [] };
-      continue; // created by a concurrent upload a moment ago: compare with it instead
-    }
-    const before = existing.invoice;
-    if (upload.currency !== before.currency) {
-      return {
-        invoiceNumber: upload.invoiceNumber,
-        status: "rejected",
-        row,
-        errors: [
-          {
-            path: "currency",
-            message: `cannot change from ${before.currency}: the invoice was issued in it`,
-          },
-        ],
-      };
-    }
-    const sameFields = uploadedFields(upload) === uploadedFields(before);
-    if (sameFields && upload.amount === before.amount) {
-      return { invoiceNumber: upload.invoiceNumber, status: "unchanged", row, errors: [] };
-    }
-    let after: Invoice = {
-      ...before,
-      issueDate: upload.issueDate,
-      dueDate: upload.dueDate,
-      customer: upload.customer,
-      paymentReference: upload.paymentReference,
-      paymentUrl: upload.paymentUrl,
-      lines: upload.lines,
-      earlyPaymentDiscount: upload.earlyPaymentDiscount,
-      reminderFeeAgreed: upload.reminderFeeAgreed,
-      updatedAt: at,
-    };
-    const events: TimelineEvent[] = [];
-    if (upload.amount !== before.amount) {
-      const changed = changeAmount(after, { amount: upload.amount, at });
-      if (!changed.ok) {
-        return {
-          invoiceNumber: upload.invoiceNumber,
-          status: "rejected",
-          row,
-          errors: [{ path: "amount", message: changed.error.message }],
-        };
+    const existing =
+      stored === undefined ? await invoices.get(tenant.id, upload.invoiceNumber) : (stored ?? undefined);
+    stored = undefined;
+    const decision = decideUpload(existing, upload, tenant, now);
+    switch (decision.kind) {
+      case "rejected":
+        return answer(upload, row, "rejected", decision.errors);
+      case "unchanged":
+        return answer(upload, row, "unchanged");
+      case "create":
+        if ((await invoices.create(decision.invoice, decision.events, decision.next)) === "ok") {
+          return answer(upload, row, "created");
+        }
+        break; // created by a concurrent upload a moment ago: compare with it instead
+      case "update": {
+        const saved = await invoices.save(decision.before, decision.after, decision.events, decision.next, {
+          whileClaimed: decision.whileClaimed,
+        });
+        if (saved === "ok") return answer(upload, row, "updated");
       }
-      after = changed.value.invoice;
-      events.push(...changed.value.events);
     }
-    const next = decideNextAction(after, tenant.policy, now);
-    const saved = await invoices.save(before, after, events, next.kind === "none" ? undefined : next.at, {
-      whileClaimed: existing.claim !== undefined,
-    });
-    if (saved === "ok") return { invoiceNumber: upload.invoiceNumber, status: "updated", row, errors: [] };
   }
   throw new Error(`invoice ${upload.invoiceNumber} kept changing during the upload`);
+}
+
+/**
+ * Many invoices: read in batches, new ones written together, changed ones one by one (several at
+ * once), each answered on its own as uploadInvoice would. Items are `{ input, row }`; an item whose
+ * invoice number came earlier in the same upload is for the caller to refuse before this.
+ */
+export async function uploadInvoices(
+  invoices: InvoiceTable,
+  tenant: { id: string; policy: Policy },
+  items: readonly { input: unknown; row?: number }[],
+  now: Date,
+): Promise<UploadResult[]> {
+  const parsed = items.map((item) => parse(item.input, item.row));
+  const numbers = parsed.flatMap((p) => (p.ok ? [p.upload.invoiceNumber] : []));
+  const stored = await invoices.getMany(tenant.id, numbers);
+  const results: (UploadResult | undefined)[] = parsed.map((p) => (p.ok ? undefined : p.result));
+
+  const creates: {
+    index: number;
+    upload: ParsedInvoiceInput;
+    decision: Extract<UploadDecision, { kind: "create" }>;
+  }[] = [];
+  const others: { index: number; upload: ParsedInvoiceInput; known?: StoredInvoice | null }[] = [];
+  for (const [index, p] of parsed.entries()) {
+    if (!p.ok) continue;
+    const existing = stored.get(p.upload.invoiceNumber);
+    const decision = decideUpload(existing, p.upload, tenant, now);
+    const row = items[index]?.row;
+    if (decision.kind === "create") creates.push({ index, upload: p.upload, decision });
+    else if (decision.kind === "rejected")
+      results[index] = answer(p.upload, row, "rejected", decision.errors);
+    else if (decision.kind === "unchanged") results[index] = answer(p.upload, row, "unchanged");
+    else others.push({ index, upload: p.upload, known: existing ?? null });
+  }
+
+  const outcomes = await invoices.createMany(creates.map(({ decision }) => decision));
+  for (const [position, { index, upload }] of creates.entries()) {
+    if (outcomes[position] === "ok") results[index] = answer(upload, items[index]?.row, "created");
+    else others.push({ index, upload }); // created concurrently since the read: decided again
+  }
+  await inParallel(others, 16, async ({ index, upload, known }) => {
+    results[index] = await writeUpload(invoices, tenant, upload, now, items[index]?.row, known);
+  });
+  return results.map((result) => {
+    if (!result) throw new Error("an upload item went unanswered");
+    return result;
+  });
 }

@@ -4,12 +4,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-
-/**
- * The API key item's key, as docs/DATA-MODEL.md gives it. It belongs with the others in keys.ts
- * and is here only until it moves there (that file has another owner).
- */
-const apiKeyKey = (hash: string) => ({ pk: `KEY#${hash}`, sk: "KEY" });
+import { apiKeyKey } from "./keys.ts";
 
 const ApiKeyItemSchema = z.object({
   tenantId: z.string().min(1),

@@ -5,6 +5,10 @@
  * comes back as a `conflict` and is decided again rather than overwriting.
  */
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -30,7 +34,25 @@ export const MessageRecordSchema = z.object({
 });
 export type MessageRecord = z.infer<typeof MessageRecordSchema>;
 
-export type StoredInvoice = { invoice: Invoice; claim?: Claim };
+/**
+ * An action request's answer, kept on the invoice it changed under the request's Idempotency-Key:
+ * written in the same conditional update as the change, so a retry finds either both or neither.
+ */
+export const IdempotentResponseSchema = z.object({
+  /** A hash of the request (method, path, body): the same key with another request is refused. */
+  fingerprint: z.string(),
+  status: z.number().int(),
+  body: z.string(),
+  at: z.string(),
+});
+export type IdempotentResponse = z.infer<typeof IdempotentResponseSchema>;
+
+export type StoredInvoice = {
+  invoice: Invoice;
+  claim?: Claim;
+  /** Recent action requests by Idempotency-Key. */
+  requests?: Record<string, IdempotentResponse>;
+};
 /** When the invoice next needs the dispatcher; undefined takes it off the due index. */
 export type NextSlot = Date | undefined;
 export type WriteOutcome = "ok" | "conflict";
@@ -39,7 +61,42 @@ const InvoiceItemSchema = z.object({
   invoice: InvoiceSchema.omit({ version: true }),
   version: z.number().int().nonnegative(),
   claim: ClaimSchema.optional(),
+  requests: z.record(z.string(), IdempotentResponseSchema).optional(),
 });
+
+/** BatchGetItem takes at most 100 keys, BatchWriteItem 25 items. */
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+/** Conditional writes in flight at once for one upload: enough to hide latency, few enough not to throttle. */
+const PARALLEL_WRITES = 16;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/** `work` over every item, at most `limit` at once; the answers in the items' order. */
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Backoff for the keys and items a batch call handed back unprocessed (throttling). */
+const unprocessedPause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
 
 /** A year: long enough for any late bounce or complaint about a message to find its invoice. */
 const MESSAGE_RECORD_TTL_SECONDS = 366 * 86_400;
@@ -84,7 +141,11 @@ export class InvoiceTable {
     );
     if (!Item) return undefined;
     const item = InvoiceItemSchema.parse(Item);
-    return { invoice: { ...item.invoice, version: item.version }, claim: item.claim };
+    return {
+      invoice: { ...item.invoice, version: item.version },
+      claim: item.claim,
+      requests: item.requests,
+    };
   }
 
   /** A new invoice; `conflict` when one with that number exists already. */
@@ -103,6 +164,80 @@ export class InvoiceTable {
     );
     if (outcome === "ok") await this.appendTimeline(invoice, events);
     return outcome;
+  }
+
+  /**
+   * Many invoices by number, read 100 at a time (BatchGetItem, strongly consistent): how a large
+   * upload learns which of its invoices exist without one read per row.
+   */
+  async getMany(tenantId: string, invoiceNumbers: readonly string[]): Promise<Map<string, StoredInvoice>> {
+    const found = new Map<string, StoredInvoice>();
+    for (const numbers of chunks([...new Set(invoiceNumbers)], BATCH_GET_LIMIT)) {
+      let keys: Record<string, unknown>[] | undefined = numbers.map((number) => invoiceKey(tenantId, number));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await unprocessedPause(attempt);
+        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const Item of Responses?.[this.tableName] ?? []) {
+          const item = InvoiceItemSchema.parse(Item);
+          found.set(item.invoice.invoiceNumber, {
+            invoice: { ...item.invoice, version: item.version },
+            claim: item.claim,
+            requests: item.requests,
+          });
+        }
+        keys = UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Many new invoices at once. Each invoice is its own conditional put, many in flight at a time:
+   * BatchWriteItem takes no conditions, and an unconditional put could overwrite an invoice that a
+   * concurrent upload created and the dispatcher already emailed. Their timeline steps, which are
+   * safe to write twice, then go 25 to a BatchWriteItem. `conflict` for an invoice that exists.
+   */
+  async createMany(
+    entries: readonly { invoice: Invoice; events: TimelineEvent[]; next: NextSlot }[],
+  ): Promise<WriteOutcome[]> {
+    const outcomes = await inParallel(entries, PARALLEL_WRITES, ({ invoice, next }) =>
+      conditional(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...invoiceKey(invoice.tenantId, invoice.invoiceNumber),
+              ...this.invoiceAttributes(invoice, next),
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        ),
+      ),
+    );
+    const steps = entries.flatMap(({ invoice, events }, index) =>
+      outcomes[index] === "ok" && events.length > 0 ? [this.timelineStep(invoice, events)] : [],
+    );
+    await inParallel(chunks(steps, BATCH_WRITE_LIMIT), PARALLEL_WRITES / 4, (batch) =>
+      this.writeBatch(batch),
+    );
+    return outcomes;
+  }
+
+  private async writeBatch(items: Record<string, unknown>[]): Promise<void> {
+    let requests: { PutRequest?: { Item?: Record<string, unknown> } }[] | undefined = items.map((Item) => ({
+      PutRequest: { Item },
+    }));
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt > 0) await unprocessedPause(attempt);
+      const { UnprocessedItems }: BatchWriteCommandOutput = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }),
+      );
+      requests = UnprocessedItems?.[this.tableName];
+    }
   }
 
   /**
@@ -217,17 +352,25 @@ export class InvoiceTable {
    * Saves a change that sends nothing (a pause ended, a promise broke, a new slot), if nobody changed
    * it since. While a claim stands only news about sent emails may be saved (`whileClaimed`): it
    * leaves the claim and the due slot alone, and the claim's record reads the invoice again.
+   * `requests` replaces the invoice's remembered action requests (see IdempotentResponse).
    */
   async save(
     before: Invoice,
     after: Invoice,
     events: TimelineEvent[],
     next: NextSlot,
-    options: { whileClaimed?: boolean } = {},
+    options: { whileClaimed?: boolean; requests?: Record<string, IdempotentResponse> } = {},
   ): Promise<WriteOutcome> {
-    const slot = options.whileClaimed
-      ? { set: [], remove: [], values: {} }
+    const base = options.whileClaimed
+      ? { set: [] as string[], remove: [] as string[], values: {} }
       : this.slot(before.tenantId, before.invoiceNumber, next);
+    const slot = options.requests
+      ? {
+          ...base,
+          set: [...base.set, "requests = :requests"],
+          values: { ...base.values, ":requests": options.requests },
+        }
+      : base;
     const outcome = await conditional(() =>
       this.client.send(
         new UpdateCommand({
@@ -263,13 +406,15 @@ export class InvoiceTable {
    */
   private async appendTimeline(invoice: Invoice, events: TimelineEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const at = events[0]?.at ?? invoice.updatedAt;
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: this.timelineItem(invoice, events, `${at}#v${String(invoice.version).padStart(6, "0")}`),
-      }),
+      new PutCommand({ TableName: this.tableName, Item: this.timelineStep(invoice, events) }),
     );
+  }
+
+  /** The timeline item of a change, keyed by its time and the version it made. */
+  private timelineStep(invoice: Invoice, events: TimelineEvent[]) {
+    const at = events[0]?.at ?? invoice.updatedAt;
+    return this.timelineItem(invoice, events, `${at}#v${String(invoice.version).padStart(6, "0")}`);
   }
 
   /** A tenant's invoices, page by page, in invoice-number order. */

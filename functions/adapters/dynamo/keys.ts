@@ -9,6 +9,8 @@ export const DUE_SHARDS = 16;
 export const DUE_INDEX = "due";
 
 export const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "TENANT" });
+/** An API key by the SHA-256 of the key: the key itself is never stored. */
+export const apiKeyKey = (hash: string) => ({ pk: `KEY#${hash}`, sk: "KEY" });
 export const invoiceKey = (tenantId: string, invoiceNumber: string) => ({
   pk: `TENANT#${tenantId}`,
   sk: `INVOICE#${invoiceNumber}`,

@@ -3,6 +3,7 @@
  * live on the tenant item as a set, so the sender learns them with the same read as the tenant.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Policy } from "#domain/ladder/policy.ts";
 import { type Tenant, TenantSchema } from "#domain/tenant/tenant.ts";
 import { tenantKey } from "./keys.ts";
 
@@ -29,6 +30,29 @@ export class TenantTable {
     await this.client.send(
       new PutCommand({ TableName: this.tableName, Item: { ...tenantKey(tenant.id), tenant } }),
     );
+  }
+
+  /**
+   * Replaces the tenant's policy and nothing else (not the suppression set beside it); `false` when
+   * there is no such tenant.
+   */
+  async updatePolicy(tenantId: string, policy: Policy): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tenantKey(tenantId),
+          UpdateExpression: "SET #tenant.#policy = :policy",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#tenant": "tenant", "#policy": "policy" },
+          ExpressionAttributeValues: { ":policy": policy },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
   }
 
   /** Adds an address to the tenant's suppression set; adding it twice changes nothing. */

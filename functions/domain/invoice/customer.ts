@@ -6,7 +6,7 @@ import { EmailSchema, singleLineText } from "#domain/text.ts";
 import { CustomerTypeSchema } from "#domain/vocabulary.ts";
 
 /** One address or several; stored as a list so every later step handles one shape. */
-const EmailsSchema = z
+export const EmailsSchema = z
   .union([EmailSchema.transform((email) => [email]), z.array(EmailSchema).min(1).max(5)])
   .transform((emails) => [...new Set(emails)]);
 

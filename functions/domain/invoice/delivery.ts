@@ -77,7 +77,7 @@ const rank = (state: DeliveryState) => DELIVERY_STATES.indexOf(state);
 const later = (a: DeliveryState, b: DeliveryState) => (rank(b) > rank(a) ? b : a);
 const earliest = (a: string | undefined, b: string) => (a === undefined || b < a ? b : a);
 
-function stateReportedBy(report: DeliveryReport, sent: SentStage): DeliveryState {
+function stateReportedBy(report: DeliveryReport): DeliveryState {
   switch (report.type) {
     case "delivery":
     case "open":
@@ -101,7 +101,7 @@ export function applyDeliveryReport(invoice: Invoice, report: DeliveryReport): D
   // Not a stage's email (an owner alert, an installment reminder) or not this invoice's: nothing to move.
   if (!sent) return { invoice, events: [], effects: [] };
 
-  let delivery = later(sent.delivery, stateReportedBy(report, sent));
+  let delivery = later(sent.delivery, stateReportedBy(report));
   if (delivery === "soft_bounced") {
     // The limit counts this stage's attempts that soft-bounced, this one included.
     const softAttempts = invoice.stagesSent.filter(

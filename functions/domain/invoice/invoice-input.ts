@@ -25,7 +25,7 @@ export const InvoiceNumberSchema = z
  * exact reading needs the currency (its decimals), so it happens once the whole invoice is valid;
  * what is wrong whatever the currency (a sign, letters) is said here, with the other fields' errors.
  */
-const DecimalText = z
+export const DecimalTextSchema = z
   .string({ error: 'must be a decimal string such as "12500.00"' })
   .max(32)
   .superRefine((text, ctx) => {
@@ -42,7 +42,7 @@ const InvoiceLineInputSchema = z.strictObject({
     .string()
     .regex(/^\d{1,9}(\.\d{1,4})?$/, "must be a decimal number such as 2 or 1.5")
     .optional(),
-  amount: DecimalText,
+  amount: DecimalTextSchema,
 });
 
 const EarlyPaymentDiscountInputSchema = z.strictObject({
@@ -61,8 +61,8 @@ export const InvoiceInputSchema = z
   .strictObject({
     invoiceNumber: InvoiceNumberSchema,
     currency: CurrencyCodeSchema,
-    amount: DecimalText,
-    amountPaid: DecimalText.optional(),
+    amount: DecimalTextSchema,
+    amountPaid: DecimalTextSchema.optional(),
     issueDate: IsoDateSchema,
     dueDate: IsoDateSchema,
     customer: CustomerInputSchema,

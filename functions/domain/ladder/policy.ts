@@ -27,7 +27,7 @@ export const FeeSchema = z.record(CurrencyCodeSchema, z.string().max(32)).transf
   return minor;
 });
 
-export const StagePolicySchema = z.object({
+export const StagePolicySchema = z.strictObject({
   /** Days relative to the due date: negative before it (the courtesy heads-up), positive after. */
   offsetDays: z.number().int().min(-60).max(365),
   /** The template to render; the stage's own template unless the tenant names another. */
@@ -50,7 +50,7 @@ const ladderShape = Object.fromEntries(STAGES.map((stage) => [stage, StagePolicy
 };
 
 /** The stages a tenant uses; a stage left out is skipped. Offsets must grow along the ladder. */
-export const LadderSchema = z.object(ladderShape).superRefine((ladder, ctx) => {
+export const LadderSchema = z.strictObject(ladderShape).superRefine((ladder, ctx) => {
   let previous: { stage: Stage; offsetDays: number } | undefined;
   for (const stage of STAGES) {
     const policy = ladder[stage];
@@ -84,7 +84,7 @@ export type Ladder = z.infer<typeof LadderSchema>;
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export const BusinessHoursSchema = z
-  .object({
+  .strictObject({
     start: z.string().regex(CLOCK_TIME, "must be a time of day such as 09:00"),
     end: z.string().regex(CLOCK_TIME, "must be a time of day such as 17:00"),
     /** ISO weekdays, 1 = Monday … 7 = Sunday. */
@@ -94,7 +94,7 @@ export const BusinessHoursSchema = z
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
 
 export const LadderOverrideSchema = z
-  .object({
+  .strictObject({
     country: CountryCodeSchema.optional(),
     customerType: CustomerTypeSchema.optional(),
     ladder: LadderSchema,
@@ -105,7 +105,7 @@ export const LadderOverrideSchema = z
 export type LadderOverride = z.infer<typeof LadderOverrideSchema>;
 
 export const PolicySchema = z
-  .object({
+  .strictObject({
     ladder: LadderSchema,
     overrides: z.array(LadderOverrideSchema).max(100).default([]),
     /** The tenant's own spacing; a country's statutory minimum applies on top. */

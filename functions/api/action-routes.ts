@@ -1,0 +1,104 @@
+/**
+ * The action routes (POST /v1/invoices/{n}/payments and the rest, PATCH …/customer): read the
+ * invoice, apply the state-machine function, save on condition nobody changed it meanwhile.
+ *
+ * An `Idempotency-Key` header makes a retry safe: the answer is kept on the invoice under the key,
+ * in the same conditional write as the change, so a retried payment is answered again instead of
+ * being booked twice. Keys are scoped to the invoice and remembered for a day (the newest
+ * IDEMPOTENCY_KEYS_KEPT of them); the same key with a different request is refused.
+ */
+import { createHash } from "node:crypto";
+import type { IdempotentResponse } from "#adapters/dynamo/invoice-table.ts";
+import { decideNextAction } from "#domain/ladder/ladder.ts";
+import type { RouteHandler } from "./http-request.ts";
+import type { InvoiceAction } from "./invoice-actions.ts";
+import { invoiceView } from "./invoice-view.ts";
+import { type ApiResponse, json, problem } from "./problem.ts";
+import { MAX_ACTION_BODY_BYTES, readJsonBody } from "./request-body.ts";
+
+export const IDEMPOTENCY_KEYS_KEPT = 20;
+const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+/** Printable ASCII, as the IETF Idempotency-Key draft's examples (UUIDs, random tokens) are. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const ATTEMPTS = 5;
+
+export function actionRoute(action: InvoiceAction): RouteHandler {
+  return async (deps, tenant, request, [number]) => {
+    const key = request.headers["idempotency-key"];
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      return problem(400, "the Idempotency-Key header must be 1-255 printable ASCII characters", {
+        errors: [{ path: "Idempotency-Key", message: "must be 1-255 printable ASCII characters" }],
+      });
+    }
+    const body = readJsonBody(request, action.body, MAX_ACTION_BODY_BYTES);
+    if (!body.ok) return body.error;
+    const fingerprint = createHash("sha256")
+      .update(`${request.method} ${request.rawPath}\n${JSON.stringify(body.value)}`)
+      .digest("hex");
+
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const stored = number ? await deps.invoices.get(tenant.id, number) : undefined;
+      if (!stored || !number) return problem(404, `no invoice ${number ?? ""}`);
+      // Own keys only: a key such as "constructor" must not find something on Object.prototype.
+      const earlier =
+        key !== undefined && stored.requests && Object.hasOwn(stored.requests, key)
+          ? stored.requests[key]
+          : undefined;
+      if (earlier) return replay(earlier, fingerprint);
+
+      const now = deps.now();
+      const at = now.toISOString();
+      const applied = action.apply(stored.invoice, body.value, at);
+      if (!applied.ok) {
+        const error = applied.error;
+        if (error.code === "illegal_transition") {
+          return problem(409, error.message, { state: error.from, action: action.segment });
+        }
+        return problem(422, error.message, { errors: [{ path: error.field, message: error.message }] });
+      }
+      const { invoice, events } = applied.value;
+      const next = decideNextAction(invoice, tenant.policy, now);
+      const response = json(200, invoiceView(invoice, tenant.policy, now));
+      const requests =
+        key === undefined
+          ? undefined
+          : remembered(stored.requests, key, { fingerprint, status: 200, body: response.body, at }, now);
+      const saved = await deps.invoices.save(
+        stored.invoice,
+        invoice,
+        events,
+        next.kind === "none" ? undefined : next.at,
+        { whileClaimed: stored.claim !== undefined, requests },
+      );
+      if (saved === "ok") return response;
+    }
+    return problem(409, "the invoice kept changing while this request was applied; send it again");
+  };
+}
+
+function replay(earlier: IdempotentResponse, fingerprint: string): ApiResponse {
+  if (earlier.fingerprint !== fingerprint) {
+    return problem(422, "this Idempotency-Key was already used for a different request on this invoice", {
+      errors: [{ path: "Idempotency-Key", message: "was already used for a different request" }],
+    });
+  }
+  return {
+    statusCode: earlier.status,
+    headers: { "Content-Type": "application/json", "Idempotent-Replayed": "true" },
+    body: earlier.body,
+  };
+}
+
+/** The invoice's remembered requests with this one added, the expired and the oldest let go. */
+function remembered(
+  requests: Record<string, IdempotentResponse> | undefined,
+  key: string,
+  response: IdempotentResponse,
+  now: Date,
+): Record<string, IdempotentResponse> {
+  const fresh = Object.entries(requests ?? {})
+    .filter(([, kept]) => now.getTime() - Date.parse(kept.at) < IDEMPOTENCY_KEY_TTL_MS)
+    .sort(([, a], [, b]) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+    .slice(0, IDEMPOTENCY_KEYS_KEPT - 1);
+  return Object.fromEntries([...fresh, [key, response]]);
+}

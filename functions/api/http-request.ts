@@ -1,0 +1,29 @@
+/**
+ * What every route is given: the request as plain data (the Lambda handler and the local server
+ * both build one), the tables it may use, and the tenant its API key named.
+ */
+import type { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
+import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import type { Tenant } from "#domain/tenant/tenant.ts";
+import type { ApiResponse } from "./problem.ts";
+
+export type ApiDeps = { invoices: InvoiceTable; tenants: TenantTable; apiKeys: ApiKeyTable; now: () => Date };
+
+export type HttpRequest = {
+  method: string;
+  /** The path as sent, still percent-encoded: an invoice number may hold a "/" (sent as %2F). */
+  rawPath: string;
+  query: Record<string, string | undefined>;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  body: string | undefined;
+};
+
+/** A route's handler: `params` are the path's decoded placeholders, in order. */
+export type RouteHandler = (
+  deps: ApiDeps,
+  tenant: Tenant,
+  request: HttpRequest,
+  params: string[],
+) => Promise<ApiResponse>;

@@ -1,0 +1,132 @@
+/**
+ * The invoice collection: uploading (one invoice, an array, or a CSV file), listing, and reading
+ * one invoice with its timeline.
+ */
+import { INVOICE_STATES } from "#domain/vocabulary.ts";
+import { MAX_CSV_ROWS, readInvoiceCsv } from "./csv-invoices.ts";
+import type { RouteHandler } from "./http-request.ts";
+import { invoiceView } from "./invoice-view.ts";
+import { json, problem } from "./problem.ts";
+import { MAX_BODY_BYTES, mediaTypeOf, tooLarge } from "./request-body.ts";
+import { summarise, type UploadResult, uploadInvoices } from "./upload-invoices.ts";
+
+/** Invoices in one JSON array, as many as rows in one CSV. */
+export const MAX_JSON_INVOICES = MAX_CSV_ROWS;
+
+export const postInvoices: RouteHandler = async (deps, tenant, request) => {
+  const large = tooLarge(request, MAX_BODY_BYTES);
+  if (large) return large;
+  const body = request.body ?? "";
+  const mediaType = mediaTypeOf(request);
+  const now = deps.now();
+  let results: UploadResult[];
+  let single = false;
+
+  if (mediaType === "application/json") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch (error) {
+      return problem(400, `the body is not valid JSON: ${(error as Error).message}`);
+    }
+    if (Array.isArray(parsed) && parsed.length > MAX_JSON_INVOICES) {
+      return problem(413, `at most ${MAX_JSON_INVOICES} invoices in one upload`, {
+        limit: MAX_JSON_INVOICES,
+      });
+    }
+    if (Array.isArray(parsed) && parsed.length === 0) return problem(422, "the upload holds no invoices");
+    if (parsed === null || typeof parsed !== "object") {
+      return problem(400, "the body must be an invoice object or an array of invoices");
+    }
+    single = !Array.isArray(parsed);
+    const items: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+    const answers = new Array<UploadResult | undefined>(items.length);
+    const seen = new Map<string, number>();
+    const fresh: { input: unknown; index: number }[] = [];
+    for (const [index, item] of items.entries()) {
+      const number = (item as { invoiceNumber?: unknown } | null)?.invoiceNumber;
+      const first = typeof number === "string" ? seen.get(number) : undefined;
+      if (typeof number === "string" && first !== undefined) {
+        answers[index] = {
+          invoiceNumber: number,
+          status: "rejected",
+          errors: [
+            {
+              path: `[${index}].invoiceNumber`,
+              message: `${number} is already at [${first}] in this upload`,
+            },
+          ],
+        };
+        continue;
+      }
+      if (typeof number === "string") seen.set(number, index);
+      fresh.push({ input: item, index });
+    }
+    const uploaded = await uploadInvoices(deps.invoices, tenant, fresh, now);
+    for (const [position, { index }] of fresh.entries()) answers[index] = uploaded[position];
+    results = answers.filter((answer): answer is UploadResult => answer !== undefined);
+  } else if (mediaType === "text/csv") {
+    const read = readInvoiceCsv(body);
+    if (!read.ok) {
+      const errors = read.problems.map((p) => ({
+        path: p.row === null ? p.path : `row ${p.row}: ${p.path}`,
+        message: p.message,
+      }));
+      if (read.reason === "too_many_rows") {
+        return problem(413, `at most ${MAX_CSV_ROWS} rows in one CSV upload`, {
+          limit: MAX_CSV_ROWS,
+          errors,
+        });
+      }
+      const status = read.reason === "malformed" || read.reason === "empty" ? 400 : 422;
+      return problem(status, "the CSV file cannot be read", { errors });
+    }
+    results = read.problems.map((p) => ({
+      invoiceNumber: null,
+      status: "rejected" as const,
+      row: p.row ?? undefined,
+      errors: [{ path: p.path, message: p.message }],
+    }));
+    const rows = read.rows.map((row) => ({ input: row.input, row: row.row }));
+    results.push(...(await uploadInvoices(deps.invoices, tenant, rows, now)));
+    results.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  } else {
+    return problem(415, `send application/json or text/csv, not ${mediaType || "no Content-Type"}`);
+  }
+
+  const summary = summarise(results);
+  if (single && results[0]?.status === "rejected") {
+    return problem(422, "the invoice breaks the rules", { errors: results[0].errors, results, summary });
+  }
+  if (summary.rejected === results.length) {
+    return problem(422, "every invoice in the upload breaks the rules", { results, summary });
+  }
+  return json(200, { results, summary });
+};
+
+export const getInvoice: RouteHandler = async (deps, tenant, _request, [number]) => {
+  const stored = number ? await deps.invoices.get(tenant.id, number) : undefined;
+  if (!stored || !number) return problem(404, `no invoice ${number ?? ""}`);
+  const timeline = await deps.invoices.timeline(tenant.id, number);
+  return json(200, invoiceView(stored.invoice, tenant.policy, deps.now(), timeline));
+};
+
+export const listInvoices: RouteHandler = async (deps, tenant, request) => {
+  const { status, overdue } = request.query;
+  if (status !== undefined && !(INVOICE_STATES as readonly string[]).includes(status)) {
+    return problem(400, `status must be one of ${INVOICE_STATES.join(", ")}`, {
+      errors: [{ path: "status", message: `must be one of ${INVOICE_STATES.join(", ")}` }],
+    });
+  }
+  if (overdue !== undefined && overdue !== "true" && overdue !== "false") {
+    return problem(400, "overdue must be true or false", {
+      errors: [{ path: "overdue", message: "must be true or false" }],
+    });
+  }
+  const now = deps.now();
+  const views = (await deps.invoices.list(tenant.id))
+    .map((stored) => invoiceView(stored.invoice, tenant.policy, now))
+    .filter((view) => status === undefined || view.status === status)
+    .filter((view) => overdue === undefined || view.overdue === (overdue === "true"));
+  return json(200, { invoices: views });
+};
