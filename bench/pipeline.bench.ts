@@ -10,7 +10,7 @@ import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { dueShardOf, invoiceKey } from "#adapters/dynamo/keys.ts";
 import { dispatchDue } from "#dispatching/dispatch-due.ts";
 import { addDays } from "#domain/calendar/iso-date.ts";
-import { MemoryDueQueue } from "../functions/local/memory-queue.ts";
+import { MemoryDueQueue } from "#local/memory-queue.ts";
 import { startDynalite } from "../test/support/dynalite.ts";
 import { anInvoiceInput } from "../test/support/invoices.ts";
 import { startPipeline } from "../test/support/pipeline.ts";

@@ -4,7 +4,7 @@
  *
  * An `Idempotency-Key` header makes a retry safe: the answer is kept on the invoice under the key,
  * in the same conditional write as the change, so a retried payment is answered again instead of
- * being booked twice. Keys are scoped to the invoice and remembered for a day (the newest
+ * being booked twice. Keys (kept as their hashes) are scoped to the invoice and remembered for a day (the newest
  * IDEMPOTENCY_KEYS_KEPT of them); the same key with a different request is refused.
  */
 import { createHash } from "node:crypto";
@@ -32,18 +32,15 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
     }
     const body = readJsonBody(request, action.body, MAX_ACTION_BODY_BYTES);
     if (!body.ok) return body.error;
-    const fingerprint = createHash("sha256")
-      .update(`${request.method} ${request.rawPath}\n${JSON.stringify(body.value)}`)
-      .digest("hex");
+    // Kept under the key's hash: a fixed length whatever the key, and no key ("__proto__",
+    // "constructor") can mean anything to the objects and the marshalling it passes through.
+    const slot = key === undefined ? undefined : `sha256:${sha256(key)}`;
+    const fingerprint = sha256(`${request.method} ${request.rawPath}\n${JSON.stringify(body.value)}`);
 
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const stored = number ? await deps.invoices.get(tenant.id, number) : undefined;
       if (!stored || !number) return problem(404, `no invoice ${number ?? ""}`);
-      // Own keys only: a key such as "constructor" must not find something on Object.prototype.
-      const earlier =
-        key !== undefined && stored.requests && Object.hasOwn(stored.requests, key)
-          ? stored.requests[key]
-          : undefined;
+      const earlier = slot !== undefined && stored.requests ? stored.requests[slot] : undefined;
       if (earlier) return replay(earlier, fingerprint);
 
       const now = deps.now();
@@ -60,9 +57,9 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
       const next = decideNextAction(invoice, tenant.policy, now);
       const response = json(200, invoiceView(invoice, tenant.policy, now));
       const requests =
-        key === undefined
+        slot === undefined
           ? undefined
-          : remembered(stored.requests, key, { fingerprint, status: 200, body: response.body, at }, now);
+          : remembered(stored.requests, slot, { fingerprint, status: 200, body: response.body, at }, now);
       const saved = await deps.invoices.save(
         stored.invoice,
         invoice,
@@ -75,6 +72,8 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
     return problem(409, "the invoice kept changing while this request was applied; send it again");
   };
 }
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 function replay(earlier: IdempotentResponse, fingerprint: string): ApiResponse {
   if (earlier.fingerprint !== fingerprint) {

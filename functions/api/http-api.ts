@@ -16,7 +16,13 @@ import { actionRoute } from "./action-routes.ts";
 import { hashApiKey, parseAuthorization } from "./api-keys.ts";
 import type { ApiDeps, HttpRequest, RouteHandler } from "./http-request.ts";
 import { INVOICE_ACTIONS } from "./invoice-actions.ts";
-import { getInvoice, listInvoices, postInvoices } from "./invoice-routes.ts";
+import {
+  DEFAULT_PAGE_SIZE,
+  getInvoice,
+  listInvoices,
+  MAX_PAGE_SIZE,
+  postInvoices,
+} from "./invoice-routes.ts";
 import { InvoiceViewSchema } from "./invoice-view.ts";
 import { openApiDocument } from "./openapi.ts";
 import { type ApiResponse, json, type ProblemStatus, problem } from "./problem.ts";
@@ -43,7 +49,10 @@ export type RouteSpec = {
 );
 
 const PolicySavedSchema = z.object({ policy: z.unknown(), checkedOn: z.string() });
-const InvoiceListSchema = z.object({ invoices: z.array(InvoiceViewSchema.omit({ timeline: true })) });
+const InvoiceListSchema = z.object({
+  invoices: z.array(InvoiceViewSchema.omit({ timeline: true })),
+  nextCursor: z.string().optional().describe("where the next page starts; absent on the last page"),
+});
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -63,6 +72,16 @@ export const ROUTES: readonly RouteSpec[] = [
     query: [
       { name: "status", schema: z.enum(INVOICE_STATES), description: "only invoices in this state" },
       { name: "overdue", schema: z.enum(["true", "false"]), description: "only (not) overdue invoices" },
+      {
+        name: "limit",
+        schema: z.string().regex(/^\d{1,4}$/),
+        description: `invoices per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+      },
+      {
+        name: "cursor",
+        schema: z.string(),
+        description: "the nextCursor of the page before; a filtered page may be short and still have one",
+      },
     ],
     response: InvoiceListSchema,
     problems: [400],

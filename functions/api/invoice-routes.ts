@@ -2,12 +2,13 @@
  * The invoice collection: uploading (one invoice, an array, or a CSV file), listing, and reading
  * one invoice with its timeline.
  */
+import { INVOICE_NUMBER } from "#domain/invoice/invoice-input.ts";
 import { INVOICE_STATES } from "#domain/vocabulary.ts";
 import { MAX_CSV_ROWS, readInvoiceCsv } from "./csv-invoices.ts";
 import type { RouteHandler } from "./http-request.ts";
 import { invoiceView } from "./invoice-view.ts";
-import { json, problem } from "./problem.ts";
-import { MAX_BODY_BYTES, mediaTypeOf, tooLarge } from "./request-body.ts";
+import { type FieldError, json, problem } from "./problem.ts";
+import { MAX_BODY_BYTES, mediaTypeOf, prototypeKeyError, tooLarge } from "./request-body.ts";
 import { summarise, type UploadResult, uploadInvoices } from "./upload-invoices.ts";
 
 /** Invoices in one JSON array, as many as rows in one CSV. */
@@ -34,7 +35,11 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
         limit: MAX_JSON_INVOICES,
       });
     }
-    if (Array.isArray(parsed) && parsed.length === 0) return problem(422, "the upload holds no invoices");
+    if (Array.isArray(parsed) && parsed.length === 0) {
+      return problem(422, "the upload holds no invoices", {
+        errors: [{ path: "", message: "must hold at least one invoice" }],
+      });
+    }
     if (parsed === null || typeof parsed !== "object") {
       return problem(400, "the body must be an invoice object or an array of invoices");
     }
@@ -60,6 +65,15 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
         continue;
       }
       if (typeof number === "string") seen.set(number, index);
+      const prototypeKey = prototypeKeyError(item);
+      if (prototypeKey) {
+        answers[index] = {
+          invoiceNumber: typeof number === "string" ? number : null,
+          status: "rejected",
+          errors: [prototypeKey],
+        };
+        continue;
+      }
       fresh.push({ input: item, index });
     }
     const uploaded = await uploadInvoices(deps.invoices, tenant, fresh, now);
@@ -99,7 +113,19 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
     return problem(422, "the invoice breaks the rules", { errors: results[0].errors, results, summary });
   }
   if (summary.rejected === results.length) {
-    return problem(422, "every invoice in the upload breaks the rules", { results, summary });
+    // Every item's errors, placed in the upload: "[2].customer.email" in an array, "row 7: dueDate" in a CSV.
+    const errors = results.flatMap((result, index) =>
+      result.errors.map((error) => ({
+        path:
+          result.row !== undefined
+            ? `row ${result.row}: ${error.path}`
+            : error.path.startsWith("[")
+              ? error.path
+              : `[${index}]${error.path === "" || error.path.startsWith("[") ? "" : "."}${error.path}`,
+        message: error.message,
+      })),
+    );
+    return problem(422, "every invoice in the upload breaks the rules", { errors, results, summary });
   }
   return json(200, { results, summary });
 };
@@ -111,22 +137,48 @@ export const getInvoice: RouteHandler = async (deps, tenant, _request, [number])
   return json(200, invoiceView(stored.invoice, tenant.policy, deps.now(), timeline));
 };
 
+/** Invoices per page of GET /v1/invoices: by default, and at most. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * A page of the tenant's invoices in invoice-number order. The cursor is the last invoice number
+ * of the page before, so it names nothing of another tenant's: it is only ever read under the
+ * tenant of the key. Filters apply within the page, so a filtered page may hold fewer invoices
+ * than asked for (even none) and still have a `nextCursor`.
+ */
 export const listInvoices: RouteHandler = async (deps, tenant, request) => {
-  const { status, overdue } = request.query;
+  const { status, overdue, limit, cursor } = request.query;
+  const errors: FieldError[] = [];
   if (status !== undefined && !(INVOICE_STATES as readonly string[]).includes(status)) {
-    return problem(400, `status must be one of ${INVOICE_STATES.join(", ")}`, {
-      errors: [{ path: "status", message: `must be one of ${INVOICE_STATES.join(", ")}` }],
-    });
+    errors.push({ path: "status", message: `must be one of ${INVOICE_STATES.join(", ")}` });
   }
   if (overdue !== undefined && overdue !== "true" && overdue !== "false") {
-    return problem(400, "overdue must be true or false", {
-      errors: [{ path: "overdue", message: "must be true or false" }],
-    });
+    errors.push({ path: "overdue", message: "must be true or false" });
   }
+  const size = limit === undefined ? DEFAULT_PAGE_SIZE : Number(limit);
+  if (!/^\d{1,4}$/.test(limit ?? "1") || !Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    errors.push({ path: "limit", message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
+  }
+  const after = cursor === undefined ? undefined : afterOf(cursor);
+  if (cursor !== undefined && after === undefined) {
+    errors.push({ path: "cursor", message: "is not a cursor this API gave out" });
+  }
+  if (errors.length > 0)
+    return problem(400, errors.map((e) => `${e.path} ${e.message}`).join("; "), { errors });
+
   const now = deps.now();
-  const views = (await deps.invoices.list(tenant.id))
+  const page = await deps.invoices.page(tenant.id, { limit: size, after });
+  const invoices = page.invoices
     .map((stored) => invoiceView(stored.invoice, tenant.policy, now))
     .filter((view) => status === undefined || view.status === status)
     .filter((view) => overdue === undefined || view.overdue === (overdue === "true"));
-  return json(200, { invoices: views });
+  return json(200, { invoices, ...(page.after === undefined ? {} : { nextCursor: cursorOf(page.after) }) });
 };
+
+const cursorOf = (invoiceNumber: string) => Buffer.from(invoiceNumber, "utf8").toString("base64url");
+
+function afterOf(cursor: string): string | undefined {
+  const invoiceNumber = Buffer.from(cursor, "base64url").toString("utf8");
+  return INVOICE_NUMBER.test(invoiceNumber) && cursorOf(invoiceNumber) === cursor ? invoiceNumber : undefined;
+}

@@ -22,7 +22,9 @@ export const InvoiceViewSchema = z.object({
   amount: Decimal,
   amountPaid: Decimal,
   amountDue: Decimal,
-  credit: Decimal.describe("paid beyond the amount, owed back to the customer"),
+  credit: Decimal.describe(
+    "owed back to the customer: paid beyond the amount, or everything paid on a cancelled invoice",
+  ),
   issueDate: z.string(),
   dueDate: z.string(),
   overdue: z.boolean(),
@@ -59,6 +61,7 @@ export function invoiceView(
   const money = (amount: number) => toDecimalString({ amount, currency: invoice.currency });
   const next = decideNextAction(invoice, policy, now);
   const stage = countedStages(invoice).at(-1);
+  const settledForGood = invoice.status === "cancelled" || invoice.status === "written_off";
   return {
     invoiceNumber: invoice.invoiceNumber,
     status: invoice.status,
@@ -66,11 +69,16 @@ export function invoiceView(
     currency: invoice.currency,
     amount: money(invoice.amount),
     amountPaid: money(invoice.amountPaid),
-    amountDue: money(outstandingOf(invoice)),
-    credit: money(creditOf(invoice)),
+    // A cancelled invoice is owed by nobody, and whatever was paid on it is owed back; a written-off
+    // one is no longer chased. Both leave `amount` and `amountPaid` as they were, for the record.
+    amountDue: money(settledForGood ? 0 : outstandingOf(invoice)),
+    credit: money(invoice.status === "cancelled" ? invoice.amountPaid : creditOf(invoice)),
     issueDate: invoice.issueDate,
     dueDate: invoice.dueDate,
-    overdue: invoice.amountPaid < invoice.amount && now.toISOString().slice(0, 10) > invoice.dueDate,
+    overdue:
+      !settledForGood &&
+      invoice.amountPaid < invoice.amount &&
+      now.toISOString().slice(0, 10) > invoice.dueDate,
     customer: invoice.customer,
     paymentReference: invoice.paymentReference?.display ?? null,
     paymentUrl: invoice.paymentUrl ?? null,

@@ -3,6 +3,7 @@
  * fields a client got wrong listed one by one so that it can show them next to its own inputs.
  */
 import { z } from "zod";
+import "#domain/zod-messages.ts";
 
 export const FieldErrorSchema = z.object({
   path: z.string().describe('where in the request: "customer.email", "lines[2].amount", "row 7: dueDate"'),

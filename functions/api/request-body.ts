@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import { err, ok, type Result } from "#domain/result.ts";
 import type { HttpRequest } from "./http-request.ts";
-import { type ApiResponse, fieldErrorsOf, problem } from "./problem.ts";
+import { type ApiResponse, type FieldError, fieldErrorsOf, pathOf, problem } from "./problem.ts";
 
 /** Lambda's synchronous payload limit (6 MB), less room for the envelope. */
 export const MAX_BODY_BYTES = 5_500_000;
@@ -20,6 +20,23 @@ export function mediaTypeOf(request: HttpRequest): string {
 export function tooLarge(request: HttpRequest, limit: number): ApiResponse | undefined {
   if (Buffer.byteLength(request.body ?? "") <= limit) return undefined;
   return problem(413, `the body is larger than the limit of ${limit} bytes`, { limit });
+}
+
+/**
+ * The first `__proto__` key in parsed JSON, as a field error. JSON.parse makes it an ordinary own
+ * key, but zod's records skip it without a word, so a value under it would vanish silently; it is
+ * refused instead, wherever it is.
+ */
+export function prototypeKeyError(value: unknown, path: (string | number)[] = []): FieldError | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (!Array.isArray(value) && Object.hasOwn(value, "__proto__")) {
+    return { path: pathOf([...path, "__proto__"]), message: "is not a key dun accepts" };
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    const found = prototypeKeyError(inner, [...path, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -49,6 +66,8 @@ export function readJsonBody<Schema extends z.ZodType>(
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return err(problem(400, "the body must be a JSON object"));
   }
+  const prototypeKey = prototypeKeyError(parsed);
+  if (prototypeKey) return err(problem(422, "the request breaks the rules", { errors: [prototypeKey] }));
   const result = schema.safeParse(parsed);
   if (!result.success) {
     return err(problem(422, "the request breaks the rules", { errors: fieldErrorsOf(result.error) }));

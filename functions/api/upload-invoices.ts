@@ -13,7 +13,7 @@ import { type InvoiceTable, inParallel, type StoredInvoice } from "#adapters/dyn
 import { createInvoice, type Invoice } from "#domain/invoice/invoice.ts";
 import { InvoiceInputSchema, type ParsedInvoiceInput } from "#domain/invoice/invoice-input.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
-import { changeAmount } from "#domain/invoice/transitions.ts";
+import { changeAmount, recordPayment } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Policy } from "#domain/ladder/policy.ts";
 import { type FieldError, FieldErrorSchema, fieldErrorsOf } from "./problem.ts";
@@ -60,22 +60,20 @@ function canonical(value: unknown): string {
 }
 
 /** The fields an upload may change on an invoice that exists; the rest is the invoice's own history. */
-function uploadedFields(invoice: Invoice | ParsedInvoiceInput): string {
-  const { invoiceNumber, currency, issueDate, dueDate, customer, paymentReference, paymentUrl, lines } =
-    invoice;
-  const { earlyPaymentDiscount, reminderFeeAgreed } = invoice;
-  return canonical({
-    invoiceNumber,
-    currency,
-    issueDate,
-    dueDate,
-    customer,
-    paymentReference,
-    paymentUrl,
-    lines,
-    earlyPaymentDiscount,
-    reminderFeeAgreed,
-  });
+const UPLOADED_FIELDS = [
+  "issueDate",
+  "dueDate",
+  "customer",
+  "paymentReference",
+  "paymentUrl",
+  "lines",
+  "earlyPaymentDiscount",
+  "reminderFeeAgreed",
+] as const;
+
+/** The uploaded fields whose values differ between the stored invoice and the upload. */
+function changedFields(before: Invoice, upload: ParsedInvoiceInput): string[] {
+  return UPLOADED_FIELDS.filter((field) => canonical(before[field]) !== canonical(upload[field]));
 }
 
 /** What an upload does to one invoice, decided from the invoice as stored (if it is). */
@@ -113,7 +111,11 @@ export function decideUpload(
       ],
     };
   }
-  if (uploadedFields(upload) === uploadedFields(before) && upload.amount === before.amount) {
+  const changed = changedFields(before, upload);
+  // What the export says was paid beyond what dun knows is a payment dun has not heard of; less
+  // than dun knows is an export that does not track payments, and never takes one back.
+  const paidSince = upload.amountPaid - before.amountPaid;
+  if (changed.length === 0 && upload.amount === before.amount && paidSince <= 0) {
     return { kind: "unchanged" };
   }
   let after: Invoice = {
@@ -128,13 +130,20 @@ export function decideUpload(
     reminderFeeAgreed: upload.reminderFeeAgreed,
     updatedAt: at,
   };
-  const events: TimelineEvent[] = [];
+  const events: TimelineEvent[] =
+    changed.length > 0 ? [{ type: "details_changed", at, fields: changed }] : [];
   if (upload.amount !== before.amount) {
-    const changed = changeAmount(after, { amount: upload.amount, at });
-    if (!changed.ok)
-      return { kind: "rejected", errors: [{ path: "amount", message: changed.error.message }] };
-    after = changed.value.invoice;
-    events.push(...changed.value.events);
+    const amended = changeAmount(after, { amount: upload.amount, at });
+    if (!amended.ok)
+      return { kind: "rejected", errors: [{ path: "amount", message: amended.error.message }] };
+    after = amended.value.invoice;
+    events.push(...amended.value.events);
+  }
+  if (paidSince > 0) {
+    const paid = recordPayment(after, { amount: paidSince, date: at.slice(0, 10), at, reference: "upload" });
+    if (!paid.ok) return { kind: "rejected", errors: [{ path: "amountPaid", message: paid.error.message }] };
+    after = paid.value.invoice;
+    events.push(...paid.value.events);
   }
   const next = decideNextAction(after, tenant.policy, now);
   return {

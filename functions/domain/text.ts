@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { isIsoDate } from "#domain/calendar/iso-date.ts";
+import "./zod-messages.ts";
 
 // C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.

@@ -18,8 +18,8 @@ import { type Tenant, type TenantInput, TenantSchema } from "#domain/tenant/tena
 import { applySesEvent } from "#events/apply-ses-event.ts";
 import { followUpEvents } from "#events/follow-up-events.ts";
 import { parseSesEventRecord, type SesEvent } from "#events/ses-event.ts";
+import { MemoryDueQueue } from "#local/memory-queue.ts";
 import { processDueInvoice, type SenderDeps, type SendOutcome } from "#sending/process-due-invoice.ts";
-import { MemoryDueQueue } from "../../functions/local/memory-queue.ts";
 import { type LocalDynamo, startDynalite } from "./dynalite.ts";
 import { type LocalSes, startLocalSes } from "./ses-local.ts";
 

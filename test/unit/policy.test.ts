@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_POLICY_INPUT, ladderFor, PolicySchema } from "#domain/ladder/policy.ts";
+import { DEFAULT_POLICY_INPUT, ladderFor, PolicySchema, policyInputOf } from "#domain/ladder/policy.ts";
 
 function issuesOf(input: unknown) {
   const result = PolicySchema.safeParse(input);
@@ -71,5 +71,21 @@ describe("a tenant policy", () => {
       ],
     });
     expect(issues).toEqual(["overrides.1: a second override for NO/*"]);
+  });
+});
+
+describe("a policy's stored form", () => {
+  it("parses back to the same policy, fees and overrides included", () => {
+    const policy = PolicySchema.parse({
+      ladder: {
+        reminder_1: { offsetDays: 14, fee: { NOK: "35.00", JPY: "500" } },
+        final_notice: { offsetDays: 28, deadlineDays: 14 },
+      },
+      overrides: [{ country: "SE", ladder: { reminder_1: { offsetDays: 14, fee: { SEK: "60.50" } } } }],
+    });
+    expect(PolicySchema.parse(policyInputOf(policy))).toEqual(policy);
+    expect(PolicySchema.parse(policyInputOf(PolicySchema.parse(DEFAULT_POLICY_INPUT)))).toEqual(
+      PolicySchema.parse(DEFAULT_POLICY_INPUT),
+    );
   });
 });

@@ -163,7 +163,7 @@ describe("fieldErrorsOf", () => {
 
       expect(errors).toEqual([
         { path: "payment.reference", message: "Invalid input: expected string, received number" },
-        { path: "payment.bank", message: "Invalid input: expected string, received undefined" },
+        { path: "payment.bank", message: "is required" },
         { path: "payment.payer", message: 'Unrecognized key: "payer"' },
       ]);
     });

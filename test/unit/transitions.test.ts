@@ -111,7 +111,7 @@ describe("illegal transitions are typed errors", () => {
         code: "illegal_transition",
         action: "record_payment",
         from: "cancelled",
-        message: "cannot record payment an invoice that is cancelled (it is settled for good)",
+        message: "cannot record a payment on an invoice that is cancelled (it is settled for good)",
       },
     });
   });

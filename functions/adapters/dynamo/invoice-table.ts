@@ -68,7 +68,7 @@ const InvoiceItemSchema = z.object({
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 /** Conditional writes in flight at once for one upload: enough to hide latency, few enough not to throttle. */
-const PARALLEL_WRITES = 16;
+const PARALLEL_WRITES = 32;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -437,6 +437,33 @@ export class InvoiceTable {
       cursor = page.LastEvaluatedKey;
     } while (cursor);
     return invoices;
+  }
+
+  /**
+   * One page of a tenant's invoices in invoice-number order, and where the next page starts: the
+   * invoice number of the last one on this page (undefined on the last page).
+   */
+  async page(
+    tenantId: string,
+    options: { limit: number; after?: string },
+  ): Promise<{ invoices: StoredInvoice[]; after?: string }> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :invoices)",
+        ExpressionAttributeValues: { ":pk": `TENANT#${tenantId}`, ":invoices": "INVOICE#" },
+        Limit: options.limit,
+        ExclusiveStartKey: options.after === undefined ? undefined : invoiceKey(tenantId, options.after),
+      }),
+    );
+    const invoices = (page.Items ?? []).map((Item) => {
+      const item = InvoiceItemSchema.parse(Item);
+      return { invoice: { ...item.invoice, version: item.version }, claim: item.claim };
+    });
+    const last = page.LastEvaluatedKey
+      ? String(page.LastEvaluatedKey.sk).slice("INVOICE#".length)
+      : undefined;
+    return { invoices, after: last };
   }
 
   /** A message that is not part of a claim (an owner alert). */

@@ -1,9 +1,10 @@
 /**
- * Tenants in DynamoDB. The addresses a tenant must never email again (complaints, hard bounces)
+ * Tenants in DynamoDB, stored in their input form (policyInputOf) so that reading parses them back
+ * to the same tenant. The addresses a tenant must never email again (complaints, hard bounces)
  * live on the tenant item as a set, so the sender learns them with the same read as the tenant.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Policy } from "#domain/ladder/policy.ts";
+import { type Policy, policyInputOf } from "#domain/ladder/policy.ts";
 import { type Tenant, TenantSchema } from "#domain/tenant/tenant.ts";
 import { tenantKey } from "./keys.ts";
 
@@ -28,7 +29,10 @@ export class TenantTable {
 
   async put(tenant: Tenant): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...tenantKey(tenant.id), tenant } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...tenantKey(tenant.id), tenant: { ...tenant, policy: policyInputOf(tenant.policy) } },
+      }),
     );
   }
 
@@ -45,7 +49,7 @@ export class TenantTable {
           UpdateExpression: "SET #tenant.#policy = :policy",
           ConditionExpression: "attribute_exists(pk)",
           ExpressionAttributeNames: { "#tenant": "tenant", "#policy": "policy" },
-          ExpressionAttributeValues: { ":policy": policy },
+          ExpressionAttributeValues: { ":policy": policyInputOf(policy) },
         }),
       );
       return true;

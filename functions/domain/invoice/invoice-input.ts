@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { compareDates } from "#domain/calendar/iso-date.ts";
 import { CurrencyCodeSchema } from "#domain/money/currency.ts";
-import { parseAmount } from "#domain/money/money.ts";
+import { type MoneyParseError, parseAmount } from "#domain/money/money.ts";
 import {
   classifyPaymentReference,
   type PaymentReference,
@@ -20,6 +20,9 @@ export const InvoiceNumberSchema = z
   .string()
   .regex(INVOICE_NUMBER, "must be 1-64 characters of letters, digits and . _ / -");
 
+/** Faults that depend on the currency's decimals, and so are judged once the currency is known. */
+const CURRENCY_DEPENDENT = new Set<MoneyParseError["code"]>(["ambiguous", "too_many_decimals", "too_large"]);
+
 /**
  * Amounts are strings so that no float ever holds money; numbers are refused with a hint. The
  * exact reading needs the currency (its decimals), so it happens once the whole invoice is valid;
@@ -29,9 +32,10 @@ export const DecimalTextSchema = z
   .string({ error: 'must be a decimal string such as "12500.00"' })
   .max(32)
   .superRefine((text, ctx) => {
-    // CLF has four decimals, the most of any currency: only currency-independent faults remain.
-    const parsed = parseAmount(text, "CLF");
-    if (!parsed.ok && parsed.error.code !== "ambiguous" && parsed.error.code !== "too_many_decimals") {
+    // Read as EUR only for what does not depend on the currency (a sign, letters), so that the
+    // message's examples look like most invoices' amounts; the rest waits for the real currency.
+    const parsed = parseAmount(text, "EUR");
+    if (!parsed.ok && !CURRENCY_DEPENDENT.has(parsed.error.code)) {
       ctx.addIssue({ code: "custom", message: parsed.error.message });
     }
   });

@@ -18,6 +18,8 @@ const Minor = z.number().int();
 export const TimelineEventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("created"), amount: Minor, amountPaid: Minor }),
   z.object({ ...base, type: z.literal("amount_changed"), previousAmount: Minor, amount: Minor }),
+  /** A later upload changed what the invoice says (due date, customer, lines …): which fields. */
+  z.object({ ...base, type: z.literal("details_changed"), fields: z.array(z.string()) }),
   z.object({
     ...base,
     type: z.literal("payment_recorded"),

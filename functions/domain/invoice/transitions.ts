@@ -72,6 +72,41 @@ export const ALLOWED_FROM: Readonly<Record<Action, readonly InvoiceState[]>> = {
   change_amount: ["open", "partially_paid", "disputed", "paused", "promised", "contact_failed"],
 };
 
+/** How each action reads in "cannot … an invoice that is cancelled". */
+const ACTION_PHRASES: Readonly<Record<Action, string>> = {
+  record_payment: "record a payment on",
+  promise: "take a promise to pay on",
+  dispute: "dispute",
+  resolve_dispute: "resolve a dispute on",
+  pause: "pause",
+  resume: "resume",
+  start_payment_plan: "start a payment plan on",
+  break_promise: "break a promise on",
+  break_payment_plan: "break a payment plan on",
+  cancel: "cancel",
+  write_off: "write off",
+  mark_contact_failed: "mark the address failed on",
+  update_contact: "change the address on",
+  record_stage_sent: "send a reminder for",
+  record_installment_reminder: "send an installment reminder for",
+  change_amount: "change the amount of",
+};
+
+/** How each state reads in "… an invoice that is on a payment plan". */
+const STATE_PHRASES: Readonly<Record<InvoiceState, string>> = {
+  open: "open",
+  partially_paid: "partially paid",
+  paid: "paid",
+  disputed: "disputed",
+  paused: "paused",
+  payment_plan: "on a payment plan",
+  promised: "promised to be paid",
+  contact_failed: "unreachable (its address failed)",
+  collection: "with a collection agency",
+  written_off: "written off",
+  cancelled: "cancelled",
+};
+
 function guard(invoice: Invoice, action: Action): IllegalTransition | undefined {
   if (ALLOWED_FROM[action].includes(invoice.status)) return undefined;
   const why = TERMINAL_STATES.has(invoice.status) ? " (it is settled for good)" : "";
@@ -79,7 +114,7 @@ function guard(invoice: Invoice, action: Action): IllegalTransition | undefined 
     code: "illegal_transition",
     action,
     from: invoice.status,
-    message: `cannot ${action.replaceAll("_", " ")} an invoice that is ${invoice.status.replaceAll("_", " ")}${why}`,
+    message: `cannot ${ACTION_PHRASES[action]} an invoice that is ${STATE_PHRASES[invoice.status]}${why}`,
   };
 }
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { CountryCodeSchema } from "#domain/locale/country.ts";
 import { SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
 import { CurrencyCodeSchema } from "#domain/money/currency.ts";
-import { parseAmount } from "#domain/money/money.ts";
+import { parseAmount, toDecimalString } from "#domain/money/money.ts";
 import { CustomerTypeSchema, STAGES, type Stage } from "#domain/vocabulary.ts";
 
 /**
@@ -80,6 +80,7 @@ export const LadderSchema = z.strictObject(ladderShape).superRefine((ladder, ctx
   }
 });
 export type Ladder = z.infer<typeof LadderSchema>;
+type LadderInput = z.input<typeof LadderSchema>;
 
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -157,3 +158,32 @@ export const DEFAULT_POLICY_INPUT: PolicyInput = {
     collection: { offsetDays: 49, interest: true },
   },
 };
+
+/**
+ * A policy written the way its input reads (fees back to decimal strings), so that parsing it again
+ * gives the same policy: how a policy is stored, since the stored form is read through PolicySchema.
+ */
+export function policyInputOf(policy: Policy): PolicyInput {
+  const ladderInput = (ladder: Ladder): LadderInput =>
+    Object.fromEntries(
+      Object.entries(ladder).map(([stage, step]) => [
+        stage,
+        step?.fee
+          ? {
+              ...step,
+              fee: Object.fromEntries(
+                Object.entries(step.fee).map(([currency, amount]) => [
+                  currency,
+                  toDecimalString({ amount, currency }),
+                ]),
+              ),
+            }
+          : step,
+      ]),
+    );
+  return {
+    ...policy,
+    ladder: ladderInput(policy.ladder),
+    overrides: policy.overrides.map((override) => ({ ...override, ladder: ladderInput(override.ladder) })),
+  };
+}
