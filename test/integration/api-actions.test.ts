@@ -8,45 +8,18 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
-import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { IDEMPOTENCY_KEYS_KEPT } from "#api/action-routes.ts";
-import { newApiKey } from "#api/api-keys.ts";
 import { type ApiDeps, handleApiRequest, ROUTES } from "#api/http-api.ts";
-import { TenantSchema } from "#domain/tenant/tenant.ts";
-import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
+import { type Api, addApiKey, startApi } from "../support/api.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
 import { startPipeline, TENANT } from "../support/pipeline.ts";
 
 const NOW = new Date("2026-11-20T10:00:00Z");
 
-let dynamo: LocalDynamo;
-let deps: ApiDeps;
-const keys: Record<"a" | "b", string> = { a: "", b: "" };
-
-type Call = {
-  who?: "a" | "b" | "none";
-  body?: unknown;
-  headers?: Record<string, string>;
-};
-
-async function call(method: string, path: string, { who = "a", body, headers = {} }: Call = {}) {
-  const response = await handleApiRequest(deps, {
-    method,
-    rawPath: path.split("?")[0] ?? path,
-    query: Object.fromEntries(new URLSearchParams(path.split("?")[1] ?? "")),
-    headers: {
-      ...(who === "none" ? {} : { authorization: `Bearer ${keys[who]}` }),
-      ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
-    },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) };
-}
+let api: Api<"a" | "b">;
 
 async function upload(number: string, who: "a" | "b" = "a", overrides = {}) {
-  const response = await call("POST", "/v1/invoices", {
+  const response = await api.call("POST", "/v1/invoices", {
     who,
     body: anInvoiceInput({ invoiceNumber: number, ...overrides }),
   });
@@ -54,34 +27,22 @@ async function upload(number: string, who: "a" | "b" = "a", overrides = {}) {
 }
 
 async function timelineTypes(number: string): Promise<string[]> {
-  const view = await call("GET", `/v1/invoices/${encodeURIComponent(number)}`);
+  const view = await api.call("GET", `/v1/invoices/${encodeURIComponent(number)}`);
   return view.body.timeline.map((event: { type: string }) => event.type);
 }
 
 async function tableItems(): Promise<unknown[]> {
-  const { Items = [] } = await dynamo.documents.send(new ScanCommand({ TableName: dynamo.tableName }));
+  const { Items = [] } = await api.dynamo.documents.send(
+    new ScanCommand({ TableName: api.dynamo.tableName }),
+  );
   return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
-  const apiKeys = new ApiKeyTable(dynamo.documents, dynamo.tableName);
-  deps = {
-    invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
-    tenants,
-    apiKeys,
-    now: () => NOW,
-  };
-  for (const id of ["a", "b"] as const) {
-    await tenants.put(TenantSchema.parse({ ...TENANT, id: `tenant-${id}` }));
-    const { key, hash } = newApiKey();
-    await apiKeys.put({ hash, tenantId: `tenant-${id}`, createdAt: "2026-11-01T00:00:00.000Z" });
-    keys[id] = key;
-  }
+  api = await startApi({ now: NOW, tenants: ["a", "b"] });
 });
 
-afterAll(async () => dynamo?.close());
+afterAll(async () => api?.close());
 
 describe("actions on an invoice", () => {
   it("records a partial payment, then the rest, and the invoice is paid with both in its timeline", async () => {
@@ -89,10 +50,10 @@ describe("actions on an invoice", () => {
     await upload("PAY-1");
 
     // Act
-    const partial = await call("POST", "/v1/invoices/PAY-1/payments", {
+    const partial = await api.call("POST", "/v1/invoices/PAY-1/payments", {
       body: { amount: "2500.00", date: "2026-11-19", reference: "bank 42" },
     });
-    const rest = await call("POST", "/v1/invoices/PAY-1/payments", { body: { amount: "10 000,00" } });
+    const rest = await api.call("POST", "/v1/invoices/PAY-1/payments", { body: { amount: "10 000,00" } });
 
     // Assess
     expect(partial.status).toBe(200);
@@ -107,8 +68,8 @@ describe("actions on an invoice", () => {
 
   it("takes a promise, and a payment plan instead of it, whose installments must add up", async () => {
     await upload("PLAN-1");
-    const promised = await call("POST", "/v1/invoices/PLAN-1/promise", { body: { date: "2026-12-01" } });
-    const short = await call("POST", "/v1/invoices/PLAN-1/payment-plan", {
+    const promised = await api.call("POST", "/v1/invoices/PLAN-1/promise", { body: { date: "2026-12-01" } });
+    const short = await api.call("POST", "/v1/invoices/PLAN-1/payment-plan", {
       body: {
         installments: [
           { dueDate: "2026-12-15", amount: "5000.00" },
@@ -116,7 +77,7 @@ describe("actions on an invoice", () => {
         ],
       },
     });
-    const plan = await call("POST", "/v1/invoices/PLAN-1/payment-plan", {
+    const plan = await api.call("POST", "/v1/invoices/PLAN-1/payment-plan", {
       body: {
         installments: [
           { dueDate: "2026-12-15", amount: "6250.00" },
@@ -137,10 +98,10 @@ describe("actions on an invoice", () => {
 
   it("opens and resolves a dispute, and reminders stop while it is open", async () => {
     await upload("DISP-1");
-    const opened = await call("POST", "/v1/invoices/DISP-1/dispute", {
+    const opened = await api.call("POST", "/v1/invoices/DISP-1/dispute", {
       body: { reason: "Goods arrived damaged" },
     });
-    const resolved = await call("POST", "/v1/invoices/DISP-1/resolve-dispute", {
+    const resolved = await api.call("POST", "/v1/invoices/DISP-1/resolve-dispute", {
       body: { note: "Credit note sent" },
     });
 
@@ -151,8 +112,8 @@ describe("actions on an invoice", () => {
 
   it("pauses until a date and resumes with no body at all", async () => {
     await upload("PAUSE-1");
-    const paused = await call("POST", "/v1/invoices/PAUSE-1/pause", { body: { until: "2026-12-01" } });
-    const resumed = await call("POST", "/v1/invoices/PAUSE-1/resume");
+    const paused = await api.call("POST", "/v1/invoices/PAUSE-1/pause", { body: { until: "2026-12-01" } });
+    const resumed = await api.call("POST", "/v1/invoices/PAUSE-1/resume");
 
     expect(paused.body).toMatchObject({
       status: "paused",
@@ -165,11 +126,11 @@ describe("actions on an invoice", () => {
   it("cancels one invoice and writes another off, and then refuses to move either (409 naming the state)", async () => {
     await upload("END-1");
     await upload("END-2");
-    const cancelled = await call("POST", "/v1/invoices/END-1/cancel", {
+    const cancelled = await api.call("POST", "/v1/invoices/END-1/cancel", {
       body: { reason: "Issued in error" },
     });
-    const writtenOff = await call("POST", "/v1/invoices/END-2/write-off", {});
-    const again = await call("POST", "/v1/invoices/END-1/pause", { body: { until: "2026-12-01" } });
+    const writtenOff = await api.call("POST", "/v1/invoices/END-2/write-off", {});
+    const again = await api.call("POST", "/v1/invoices/END-1/pause", { body: { until: "2026-12-01" } });
 
     expect(cancelled.body.status).toBe("cancelled");
     expect(writtenOff.body.status).toBe("written_off");
@@ -182,13 +143,13 @@ describe("actions on an invoice", () => {
   it("takes a new address for a customer whose address bounced, and the ladder resumes", async () => {
     // Arrange: an invoice whose address hard-bounced.
     await upload("BOUNCE-1");
-    const stored = await deps.invoices.get("tenant-a", "BOUNCE-1");
+    const stored = await api.deps.invoices.get("tenant-a", "BOUNCE-1");
     if (!stored) throw new Error("not stored");
     const failed = { ...stored.invoice, status: "contact_failed" as const };
-    await deps.invoices.save(stored.invoice, failed, [], undefined);
+    await api.deps.invoices.save(stored.invoice, failed, [], undefined);
 
     // Act
-    const patched = await call("PATCH", "/v1/invoices/BOUNCE-1/customer", {
+    const patched = await api.call("PATCH", "/v1/invoices/BOUNCE-1/customer", {
       body: { email: ["Ny@Fjordlys.example", "regnskap@fjordlys.example"] },
     });
 
@@ -202,15 +163,15 @@ describe("actions on an invoice", () => {
 
   it("finds an invoice number with a slash in it when it is sent percent-encoded", async () => {
     await upload("2026/77");
-    const paid = await call("POST", "/v1/invoices/2026%2F77/payments", { body: { amount: "100.00" } });
+    const paid = await api.call("POST", "/v1/invoices/2026%2F77/payments", { body: { amount: "100.00" } });
     expect(paid.status).toBe(200);
     expect(paid.body.invoiceNumber).toBe("2026/77");
   });
 
   it("reads a payment in the invoice's own currency, so a yen amount takes no decimals", async () => {
     await upload("JPY-1", "a", { currency: "JPY", amount: "150000" });
-    const decimals = await call("POST", "/v1/invoices/JPY-1/payments", { body: { amount: "100.50" } });
-    const whole = await call("POST", "/v1/invoices/JPY-1/payments", { body: { amount: "50000" } });
+    const decimals = await api.call("POST", "/v1/invoices/JPY-1/payments", { body: { amount: "100.50" } });
+    const whole = await api.call("POST", "/v1/invoices/JPY-1/payments", { body: { amount: "50000" } });
     expect(decimals.status).toBe(422);
     expect(decimals.body.errors[0].path).toBe("amount");
     expect(whole.body).toMatchObject({ amountPaid: "50000", amountDue: "100000" });
@@ -223,17 +184,15 @@ describe("uploading an invoice that is already being chased", () => {
     const pipeline = await startPipeline({ start: new Date("2026-11-17T08:00:00Z") });
     try {
       await pipeline.addTenant();
-      const { key, hash } = newApiKey();
-      const apiKeys = new ApiKeyTable(pipeline.dynamo.documents, pipeline.dynamo.tableName);
-      await apiKeys.put({ hash, tenantId: TENANT.id, createdAt: "2026-11-01T00:00:00.000Z" });
-      const api: ApiDeps = {
+      const key = await addApiKey(pipeline.dynamo, TENANT.id);
+      const deps: ApiDeps = {
         invoices: pipeline.invoices,
         tenants: pipeline.tenants,
-        apiKeys,
+        apiKeys: new ApiKeyTable(pipeline.dynamo.documents, pipeline.dynamo.tableName),
         now: () => pipeline.clock.now,
       };
       const post = (amount: string) =>
-        handleApiRequest(api, {
+        handleApiRequest(deps, {
           method: "POST",
           rawPath: "/v1/invoices",
           query: {},
@@ -271,17 +230,17 @@ describe("uploading an invoice that is already being chased", () => {
 describe("uploading again", () => {
   it("books what the export says was paid beyond what dun knows, and never takes a payment back", async () => {
     await upload("AGAIN-1");
-    await call("POST", "/v1/invoices/AGAIN-1/payments", { body: { amount: "1000.00" } });
-    const lower = await call("POST", "/v1/invoices", {
+    await api.call("POST", "/v1/invoices/AGAIN-1/payments", { body: { amount: "1000.00" } });
+    const lower = await api.call("POST", "/v1/invoices", {
       body: anInvoiceInput({ invoiceNumber: "AGAIN-1", amountPaid: "500.00" }),
     });
-    const higher = await call("POST", "/v1/invoices", {
+    const higher = await api.call("POST", "/v1/invoices", {
       body: anInvoiceInput({ invoiceNumber: "AGAIN-1", amountPaid: "3000.00" }),
     });
 
     expect(lower.body.results[0].status).toBe("unchanged");
     expect(higher.body.results[0].status).toBe("updated");
-    const view = await call("GET", "/v1/invoices/AGAIN-1");
+    const view = await api.call("GET", "/v1/invoices/AGAIN-1");
     expect(view.body).toMatchObject({ amountPaid: "3000.00", status: "partially_paid" });
     expect(view.body.timeline.at(-1)).toMatchObject({
       type: "payment_recorded",
@@ -292,14 +251,14 @@ describe("uploading again", () => {
 
   it("records which details a later upload changed", async () => {
     await upload("AGAIN-2");
-    await call("POST", "/v1/invoices", {
+    await api.call("POST", "/v1/invoices", {
       body: anInvoiceInput({
         invoiceNumber: "AGAIN-2",
         dueDate: "2026-11-30",
         paymentUrl: "https://pay.example/new",
       }),
     });
-    const view = await call("GET", "/v1/invoices/AGAIN-2");
+    const view = await api.call("GET", "/v1/invoices/AGAIN-2");
     expect(view.body.dueDate).toBe("2026-11-30");
     expect(view.body.timeline.at(-1)).toMatchObject({
       type: "details_changed",
@@ -309,8 +268,8 @@ describe("uploading again", () => {
 
   it("shows nothing due on a cancelled invoice, and what was paid on it as owed back", async () => {
     await upload("AGAIN-3");
-    await call("POST", "/v1/invoices/AGAIN-3/payments", { body: { amount: "100.00" } });
-    const cancelled = await call("POST", "/v1/invoices/AGAIN-3/cancel", { body: {} });
+    await api.call("POST", "/v1/invoices/AGAIN-3/payments", { body: { amount: "100.00" } });
+    const cancelled = await api.call("POST", "/v1/invoices/AGAIN-3/cancel", { body: {} });
     expect(cancelled.body).toMatchObject({ amountDue: "0.00", credit: "100.00", overdue: false });
   });
 });
@@ -325,7 +284,7 @@ describe("listing invoices", () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await call("GET", `/v1/invoices?limit=4${cursor ? `&cursor=${cursor}` : ""}`, {
+      const page = await api.call("GET", `/v1/invoices?limit=4${cursor ? `&cursor=${cursor}` : ""}`, {
         who: "a",
       });
       expect(page.status).toBe(200);
@@ -334,11 +293,11 @@ describe("listing invoices", () => {
       cursor = page.body.nextCursor;
       pages += 1;
     } while (cursor);
-    const forged = await call("GET", "/v1/invoices?cursor=not%20a%20cursor", { who: "a" });
-    const tooMany = await call("GET", "/v1/invoices?limit=5000", { who: "a" });
+    const forged = await api.call("GET", "/v1/invoices?cursor=not%20a%20cursor", { who: "a" });
+    const tooMany = await api.call("GET", "/v1/invoices?limit=5000", { who: "a" });
 
     // Assess
-    const all = (await call("GET", "/v1/invoices?limit=1000", { who: "a" })).body.invoices.map(
+    const all = (await api.call("GET", "/v1/invoices?limit=1000", { who: "a" })).body.invoices.map(
       (view: { invoiceNumber: string }) => view.invoiceNumber,
     );
     expect(seen).toEqual(all);
@@ -357,8 +316,8 @@ describe("Idempotency-Key", () => {
     const request = { body: { amount: "1000.00" }, headers: { "Idempotency-Key": "retry-me-7f3a" } };
 
     // Act
-    const first = await call("POST", "/v1/invoices/IDEM-1/payments", request);
-    const second = await call("POST", "/v1/invoices/IDEM-1/payments", request);
+    const first = await api.call("POST", "/v1/invoices/IDEM-1/payments", request);
+    const second = await api.call("POST", "/v1/invoices/IDEM-1/payments", request);
 
     // Assess
     expect(first.status).toBe(200);
@@ -366,18 +325,18 @@ describe("Idempotency-Key", () => {
     expect(second.headers["Idempotent-Replayed"]).toBe("true");
     expect(second.body).toEqual(first.body);
     expect(await timelineTypes("IDEM-1")).toEqual(["created", "payment_recorded"]);
-    expect((await call("GET", "/v1/invoices/IDEM-1")).body.amountPaid).toBe("1000.00");
+    expect((await api.call("GET", "/v1/invoices/IDEM-1")).body.amountPaid).toBe("1000.00");
   });
 
   it("refuses the same key with a different request, and books a new key as a new payment", async () => {
     await upload("IDEM-2");
     const key = { "Idempotency-Key": "k-1" };
-    await call("POST", "/v1/invoices/IDEM-2/payments", { body: { amount: "1000.00" }, headers: key });
-    const reused = await call("POST", "/v1/invoices/IDEM-2/payments", {
+    await api.call("POST", "/v1/invoices/IDEM-2/payments", { body: { amount: "1000.00" }, headers: key });
+    const reused = await api.call("POST", "/v1/invoices/IDEM-2/payments", {
       body: { amount: "2000.00" },
       headers: key,
     });
-    const fresh = await call("POST", "/v1/invoices/IDEM-2/payments", {
+    const fresh = await api.call("POST", "/v1/invoices/IDEM-2/payments", {
       body: { amount: "2000.00" },
       headers: { "Idempotency-Key": "k-2" },
     });
@@ -389,7 +348,7 @@ describe("Idempotency-Key", () => {
 
   it("does not mistake a key named like an object's own property for one it has seen", async () => {
     await upload("IDEM-3");
-    const response = await call("POST", "/v1/invoices/IDEM-3/payments", {
+    const response = await api.call("POST", "/v1/invoices/IDEM-3/payments", {
       body: { amount: "1.00" },
       headers: { "Idempotency-Key": "constructor" },
     });
@@ -400,14 +359,14 @@ describe("Idempotency-Key", () => {
   it(`remembers the newest ${IDEMPOTENCY_KEYS_KEPT} keys of an invoice`, async () => {
     await upload("IDEM-4");
     for (let index = 0; index <= IDEMPOTENCY_KEYS_KEPT; index++) {
-      await call("POST", "/v1/invoices/IDEM-4/payments", {
+      await api.call("POST", "/v1/invoices/IDEM-4/payments", {
         body: { amount: "1.00" },
         headers: { "Idempotency-Key": `key-${index}` },
       });
     }
-    const stored = await deps.invoices.get("tenant-a", "IDEM-4");
+    const stored = await api.deps.invoices.get("tenant-a", "IDEM-4");
     expect(Object.keys(stored?.requests ?? {})).toHaveLength(IDEMPOTENCY_KEYS_KEPT);
-    const newest = await call("POST", "/v1/invoices/IDEM-4/payments", {
+    const newest = await api.call("POST", "/v1/invoices/IDEM-4/payments", {
       body: { amount: "1.00" },
       headers: { "Idempotency-Key": `key-${IDEMPOTENCY_KEYS_KEPT}` },
     });
@@ -428,7 +387,7 @@ describe("the aging report", () => {
     });
 
     // Act
-    const report = await call("GET", "/v1/reports/aging", { who: "b" });
+    const report = await api.call("GET", "/v1/reports/aging", { who: "b" });
 
     // Assess
     expect(report.status).toBe(200);
@@ -449,8 +408,8 @@ describe("the policy", () => {
   };
 
   it("refuses a fee above a country's cap, naming the rule and where it is, and stores nothing", async () => {
-    const before = await deps.tenants.get("tenant-a");
-    const refused = await call("PUT", "/v1/policy", {
+    const before = await api.deps.tenants.get("tenant-a");
+    const refused = await api.call("PUT", "/v1/policy", {
       body: { ladder: { ...ladder, reminder_1: { offsetDays: 14, fee: { NOK: "500.00" } } } },
     });
 
@@ -458,15 +417,15 @@ describe("the policy", () => {
     expect(refused.body.errors).toContainEqual(
       expect.objectContaining({ path: "ladder.reminder_1.fee.NOK", rule: "maxReminderFee", country: "NO" }),
     );
-    expect(await deps.tenants.get("tenant-a")).toEqual(before);
+    expect(await api.deps.tenants.get("tenant-a")).toEqual(before);
   });
 
   it("stores a lawful policy, keeping the tenant's suppressed addresses", async () => {
-    await deps.tenants.suppress("tenant-a", "gone@example.com");
-    const saved = await call("PUT", "/v1/policy", { body: { ladder } });
+    await api.deps.tenants.suppress("tenant-a", "gone@example.com");
+    const saved = await api.call("PUT", "/v1/policy", { body: { ladder } });
 
     expect(saved.status).toBe(200);
-    const stored = await deps.tenants.get("tenant-a");
+    const stored = await api.deps.tenants.get("tenant-a");
     expect(stored?.tenant.policy.ladder.reminder_1?.fee).toEqual({ NOK: 3500 });
     expect(stored?.tenant.policy.ladder.courtesy).toBeUndefined();
     expect([...(stored?.suppressed ?? [])]).toEqual(["gone@example.com"]);
@@ -475,7 +434,7 @@ describe("the policy", () => {
 
 describe("the API's description", () => {
   it("serves a valid OpenAPI 3.1 document without a key, with every route in it", async () => {
-    const response = await call("GET", "/v1/openapi.json", { who: "none" });
+    const response = await api.call("GET", "/v1/openapi.json", { authorization: null });
     expect(response.status).toBe(200);
     const validation = await new Validator().validate(response.body);
     expect(validation).toEqual({ valid: true });
@@ -485,7 +444,7 @@ describe("the API's description", () => {
   });
 
   it("answers a method a route does not take with 405 and the methods it does", async () => {
-    const response = await call("DELETE", "/v1/invoices");
+    const response = await api.call("DELETE", "/v1/invoices");
     expect(response.status).toBe(405);
     expect(response.headers.Allow).toBe("POST, GET");
   });
@@ -519,12 +478,12 @@ describe("tenant isolation", () => {
     const ownedByB = async () =>
       (await tableItems()).filter((item) => JSON.stringify(item).includes("tenant-b"));
     const before = await ownedByB();
-    const policyOfB = (await deps.tenants.get("tenant-b"))?.tenant.policy;
+    const policyOfB = (await api.deps.tenants.get("tenant-b"))?.tenant.policy;
 
     for (const route of ROUTES) {
       // Act
       const { path, body } = requestFor(route);
-      const response = await call(route.method, path, { who: "a", body });
+      const response = await api.call(route.method, path, { who: "a", body });
 
       // Assess: routes about one invoice do not find it; the others only ever show tenant a's own.
       if (route.path.includes("{invoiceNumber}")) {
@@ -537,12 +496,12 @@ describe("tenant isolation", () => {
         expect(JSON.stringify(response.body)).not.toContain("tenant-b");
       }
     }
-    const listed = await call("GET", "/v1/invoices", { who: "a" });
+    const listed = await api.call("GET", "/v1/invoices", { who: "a" });
     const numbers = listed.body.invoices.map((view: { invoiceNumber: string }) => view.invoiceNumber);
     expect(numbers).toContain("ISO-A");
     expect(numbers).not.toContain("ISO-1");
     expect(await ownedByB()).toEqual(before);
-    expect((await deps.tenants.get("tenant-b"))?.tenant.policy).toEqual(policyOfB);
-    expect((await call("GET", "/v1/invoices/ISO-1", { who: "b" })).body.amount).toBe("12500.00");
+    expect((await api.deps.tenants.get("tenant-b"))?.tenant.policy).toEqual(policyOfB);
+    expect((await api.call("GET", "/v1/invoices/ISO-1", { who: "b" })).body.amount).toBe("12500.00");
   });
 });

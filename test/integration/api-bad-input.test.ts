@@ -10,20 +10,13 @@
  */
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
-import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
-import { newApiKey } from "#api/api-keys.ts";
-import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
 import { ProblemSchema, type ProblemStatus } from "#api/problem.ts";
 import { MAX_ACTION_BODY_BYTES, MAX_BODY_BYTES } from "#api/request-body.ts";
 import type { UploadResult } from "#api/upload-invoices.ts";
 import type { InvoiceInput } from "#domain/invoice/invoice-input.ts";
 import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
-import { TenantSchema } from "#domain/tenant/tenant.ts";
-import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
+import { type Api, type CallOptions, startApi } from "../support/api.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
-import { TENANT } from "../support/pipeline.ts";
 
 // ——— the bad requests ———
 
@@ -1083,43 +1076,22 @@ const AUTHORIZATION: BadRequest[] = [
 
 // ——— the harness ———
 
-let dynamo: LocalDynamo;
-let deps: ApiDeps;
-const keys = { a: "", b: "" };
+let api: Api<"a" | "b">;
 
-async function send(request: Sent) {
-  const authorization =
-    request.authorization === undefined ? `Bearer ${keys.a}` : (request.authorization ?? undefined);
-  const contentType = request.contentType === undefined ? "application/json" : request.contentType;
-  const http: HttpRequest = {
-    method: request.method ?? "POST",
-    rawPath: request.path ?? "/v1/invoices",
-    query: {},
-    headers: {
-      ...(authorization === undefined ? {} : { authorization }),
-      ...(request.body === undefined || contentType === null ? {} : { "content-type": contentType }),
-      ...request.headers,
-    },
-    body: request.body,
-  };
-  return handleApiRequest(deps, http);
+/** A case's request as sent: a POST to /v1/invoices with tenant A's key, unless the case says otherwise. */
+function send(request: Sent) {
+  const { method = "POST", path = "/v1/invoices", body, contentType, headers, authorization } = request;
+  return api.callRaw(method, path, { body, contentType, headers, authorization });
 }
 
-/** A request the seeding needs to succeed: tenant A's, unless `who` names another key. */
+/** A request the seeding needs to succeed: tenant A's, unless `who` names another tenant. */
 async function seed(
   method: string,
   path: string,
   body: unknown,
-  headers: Record<string, string> = {},
-  who = keys.a,
+  options: Pick<CallOptions<"a" | "b">, "who" | "headers"> = {},
 ) {
-  const response = await handleApiRequest(deps, {
-    method,
-    rawPath: path,
-    query: {},
-    headers: { authorization: `Bearer ${who}`, "content-type": "application/json", ...headers },
-    body: json(body),
-  });
+  const response = await api.callRaw(method, path, { body, ...options });
   if (response.statusCode !== 200) throw new Error(`seeding ${method} ${path}: ${response.body}`);
 }
 
@@ -1130,8 +1102,8 @@ async function everyItem(): Promise<Item[]> {
   const items: Item[] = [];
   let start: Item | undefined;
   do {
-    const page = await dynamo.client.send(
-      new ScanCommand({ TableName: dynamo.tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    const page = await api.dynamo.client.send(
+      new ScanCommand({ TableName: api.dynamo.tableName, ConsistentRead: true, ExclusiveStartKey: start }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
@@ -1201,21 +1173,7 @@ function corpus(title: string, defaults: Defaults, cases: readonly BadRequest[])
 }
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
-  const apiKeys = new ApiKeyTable(dynamo.documents, dynamo.tableName);
-  deps = {
-    invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
-    tenants,
-    apiKeys,
-    now: () => NOW,
-  };
-  for (const id of ["a", "b"] as const) {
-    await tenants.put(TenantSchema.parse({ ...TENANT, id: `tenant-${id}` }));
-    const { key, hash } = newApiKey();
-    await apiKeys.put({ hash, tenantId: `tenant-${id}`, createdAt: "2026-11-01T00:00:00.000Z" });
-    keys[id] = key;
-  }
+  api = await startApi({ now: NOW, tenants: ["a", "b"] });
   // Invoices in the states the cases need, each with a timeline of more than its creation.
   const upload = (number: string, overrides: Partial<InvoiceInput> = {}) =>
     seed("POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: number, ...overrides }));
@@ -1225,19 +1183,24 @@ beforeAll(async () => {
     "PATCH",
     action(OPEN, "customer"),
     { email: "ny@fjordlys.example" },
-    { "idempotency-key": USED_KEY },
+    { headers: { "idempotency-key": USED_KEY } },
   );
   await upload(PAID);
-  await seed("POST", action(PAID, "payments"), { amount: "12500.00" }, { "idempotency-key": "pay-seed-1" });
+  await seed(
+    "POST",
+    action(PAID, "payments"),
+    { amount: "12500.00" },
+    { headers: { "idempotency-key": "pay-seed-1" } },
+  );
   await upload(DISPUTED);
   await seed("POST", action(DISPUTED, "dispute"), { reason: "the goods never arrived" });
   await upload(CANCELLED);
   await seed("POST", action(CANCELLED, "cancel"), { reason: "issued in error" });
-  await seed("POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: ONLY_B }), {}, keys.b);
+  await seed("POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: ONLY_B }), { who: "b" });
   await seed("PUT", "/v1/policy", DEFAULT_POLICY_INPUT);
 });
 
-afterAll(async () => dynamo?.close());
+afterAll(async () => api?.close());
 
 describe("the table the corpus must leave alone", () => {
   it("holds both tenants, their API keys, and invoices with their timelines", async () => {

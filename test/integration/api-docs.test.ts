@@ -13,14 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
-import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
-import { newApiKey } from "#api/api-keys.ts";
-import { TenantSchema } from "#domain/tenant/tenant.ts";
-import { type ApiServer, startApiServer } from "#local/http-server.ts";
-import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
-import { TENANT } from "../support/pipeline.ts";
+import { type Api, startApi } from "../support/api.ts";
 
 /** "Dates in the examples are relative to Friday 2026-11-20, 10:00 UTC", as API.md says. */
 const NOW = new Date("2026-11-20T10:00:00Z");
@@ -61,31 +54,18 @@ const markdown = readFileSync(join(REPOSITORY, DOC), "utf8");
 const examples = examplesOf(markdown);
 const run = promisify(execFile);
 
-let dynamo: LocalDynamo;
-let server: ApiServer;
-let key: string;
+let api: Api<"a">;
+let url: string;
 let scratch: string;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
-  const apiKeys = new ApiKeyTable(dynamo.documents, dynamo.tableName);
-  await tenants.put(TenantSchema.parse(TENANT));
-  const created = newApiKey();
-  await apiKeys.put({ hash: created.hash, tenantId: TENANT.id, createdAt: NOW.toISOString() });
-  key = created.key;
-  server = await startApiServer({
-    invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
-    tenants,
-    apiKeys,
-    now: () => NOW,
-  });
+  api = await startApi({ now: NOW, tenants: ["a"] });
+  url = await api.listen();
   scratch = mkdtempSync(join(tmpdir(), "dun-api-docs-"));
 });
 
 afterAll(async () => {
-  await server?.close();
-  await dynamo?.close();
+  await api?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -103,7 +83,7 @@ describe(`${DOC}, run with curl`, () => {
       // Act
       const { stdout } = await run("bash", ["-c", scriptFor(example, answerFile)], {
         cwd: REPOSITORY,
-        env: { PATH: process.env.PATH, DUN_URL: server.url, DUN_KEY: key },
+        env: { PATH: process.env.PATH, DUN_URL: url, DUN_KEY: api.keys.a },
         maxBuffer: 1024 * 1024,
       }).catch((error: { stdout?: string; stderr?: string }) => {
         throw new Error(`${DOC}:${example.line} failed to run: ${error.stderr ?? error}`);

@@ -5,70 +5,26 @@
 import { readFileSync } from "node:fs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
-import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
-import { newApiKey } from "#api/api-keys.ts";
-import { type ApiDeps, handleApiRequest } from "#api/http-api.ts";
-import { TenantSchema } from "#domain/tenant/tenant.ts";
-import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
+import { type Api, startApi } from "../support/api.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
-import { TENANT } from "../support/pipeline.ts";
 
-let dynamo: LocalDynamo;
-let deps: ApiDeps;
-const keys: Record<"a" | "b", string> = { a: "", b: "" };
-
-async function call(
-  who: "a" | "b" | "none" | string,
-  method: string,
-  path: string,
-  body?: unknown,
-  contentType = "application/json",
-) {
-  const key = who === "a" || who === "b" ? keys[who] : who === "none" ? undefined : who;
-  const response = await handleApiRequest(deps, {
-    method,
-    rawPath: path.split("?")[0] ?? path,
-    query: Object.fromEntries(new URLSearchParams(path.split("?")[1] ?? "")),
-    headers: {
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(body !== undefined ? { "content-type": contentType } : {}),
-    },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) };
-}
+let api: Api<"a" | "b">;
 
 async function itemCount(): Promise<number> {
-  const { Items } = await dynamo.documents.send(new ScanCommand({ TableName: dynamo.tableName }));
+  const { Items } = await api.dynamo.documents.send(new ScanCommand({ TableName: api.dynamo.tableName }));
   return Items?.length ?? 0;
 }
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
-  const apiKeys = new ApiKeyTable(dynamo.documents, dynamo.tableName);
-  deps = {
-    invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
-    tenants,
-    apiKeys,
-    now: () => new Date("2026-11-20T10:00:00Z"),
-  };
-  for (const id of ["a", "b"] as const) {
-    await tenants.put(TenantSchema.parse({ ...TENANT, id: `tenant-${id}` }));
-    const { key, hash } = newApiKey();
-    await apiKeys.put({ hash, tenantId: `tenant-${id}`, createdAt: "2026-11-01T00:00:00.000Z" });
-    keys[id] = key;
-  }
+  api = await startApi({ now: new Date("2026-11-20T10:00:00Z"), tenants: ["a", "b"] });
 });
 
-afterAll(async () => dynamo?.close());
+afterAll(async () => api?.close());
 
 describe("authentication", () => {
   it("refuses a request without a key, or with a key it does not know", async () => {
-    expect((await call("none", "GET", "/v1/invoices")).status).toBe(401);
-    const unknown = await call(`dun_${"A".repeat(43)}`, "GET", "/v1/invoices");
+    expect((await api.call("GET", "/v1/invoices", { authorization: null })).status).toBe(401);
+    const unknown = await api.call("GET", "/v1/invoices", { authorization: `Bearer dun_${"A".repeat(43)}` });
     expect(unknown.status).toBe(401);
     expect(unknown.headers["Content-Type"] ?? unknown.headers["content-type"]).toBe(
       "application/problem+json",
@@ -79,14 +35,13 @@ describe("authentication", () => {
 describe("uploading invoices", () => {
   it("creates an invoice, finds the same upload unchanged, and applies a changed amount", async () => {
     // Act
-    const created = await call("a", "POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: "A-1" }));
-    const again = await call("a", "POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: "A-1" }));
-    const changed = await call(
-      "a",
-      "POST",
-      "/v1/invoices",
-      anInvoiceInput({ invoiceNumber: "A-1", amount: "13000.00" }),
-    );
+    const created = await api.call("POST", "/v1/invoices", {
+      body: anInvoiceInput({ invoiceNumber: "A-1" }),
+    });
+    const again = await api.call("POST", "/v1/invoices", { body: anInvoiceInput({ invoiceNumber: "A-1" }) });
+    const changed = await api.call("POST", "/v1/invoices", {
+      body: anInvoiceInput({ invoiceNumber: "A-1", amount: "13000.00" }),
+    });
 
     // Assess
     expect(created.body).toEqual({
@@ -95,7 +50,7 @@ describe("uploading invoices", () => {
     });
     expect(again.body.results[0].status).toBe("unchanged");
     expect(changed.body.results[0].status).toBe("updated");
-    const view = await call("a", "GET", "/v1/invoices/A-1");
+    const view = await api.call("GET", "/v1/invoices/A-1");
     expect(view.body).toMatchObject({
       invoiceNumber: "A-1",
       amount: "13000.00",
@@ -109,11 +64,13 @@ describe("uploading invoices", () => {
   });
 
   it("answers an array item by item; one bad invoice does not stop the others", async () => {
-    const response = await call("a", "POST", "/v1/invoices", [
-      anInvoiceInput({ invoiceNumber: "A-2" }),
-      { ...anInvoiceInput({ invoiceNumber: "A-3" }), dueDate: "2026-10-01" },
-      anInvoiceInput({ invoiceNumber: "A-2" }),
-    ]);
+    const response = await api.call("POST", "/v1/invoices", {
+      body: [
+        anInvoiceInput({ invoiceNumber: "A-2" }),
+        { ...anInvoiceInput({ invoiceNumber: "A-3" }), dueDate: "2026-10-01" },
+        anInvoiceInput({ invoiceNumber: "A-2" }),
+      ],
+    });
     expect(response.status).toBe(200);
     expect(response.body.results).toEqual([
       { invoiceNumber: "A-2", status: "created", errors: [] },
@@ -131,8 +88,8 @@ describe("uploading invoices", () => {
   });
 
   it("finds an invoice number with a slash when the path encodes it", async () => {
-    await call("a", "POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: "2026/77" }));
-    expect((await call("a", "GET", "/v1/invoices/2026%2F77")).body.invoiceNumber).toBe("2026/77");
+    await api.call("POST", "/v1/invoices", { body: anInvoiceInput({ invoiceNumber: "2026/77" }) });
+    expect((await api.call("GET", "/v1/invoices/2026%2F77")).body.invoiceNumber).toBe("2026/77");
   });
 
   it.each([
@@ -151,7 +108,7 @@ describe("uploading invoices", () => {
     ["an empty CSV", 400, "", "text/csv"],
   ] as const)("answers %s with %i and changes nothing", async (_, status, body, contentType) => {
     const before = await itemCount();
-    const response = await call("a", "POST", "/v1/invoices", body, contentType);
+    const response = await api.call("POST", "/v1/invoices", { body, contentType });
     expect(response.status).toBe(status);
     expect(response.body).toMatchObject({
       status,
@@ -172,7 +129,10 @@ describe("uploading invoices", () => {
       ?.replace(/;EUR;/, ";EURO;")}\n`;
 
     // Act
-    const response = await call("a", "POST", "/v1/invoices", broken, "text/csv; charset=utf-8");
+    const response = await api.call("POST", "/v1/invoices", {
+      body: broken,
+      contentType: "text/csv; charset=utf-8",
+    });
 
     // Assess
     expect(response.status).toBe(200);
@@ -183,10 +143,12 @@ describe("uploading invoices", () => {
   });
 
   it("names every field at fault in a rejected invoice", async () => {
-    const response = await call("a", "POST", "/v1/invoices", {
-      ...anInvoiceInput(),
-      amount: "-5",
-      customer: { ...anInvoiceInput().customer, email: "nobody", country: "ZZ" },
+    const response = await api.call("POST", "/v1/invoices", {
+      body: {
+        ...anInvoiceInput(),
+        amount: "-5",
+        customer: { ...anInvoiceInput().customer, email: "nobody", country: "ZZ" },
+      },
     });
     expect(response.status).toBe(422);
     expect(response.body.errors.map((error: { path: string }) => error.path).sort()).toEqual([
@@ -199,19 +161,19 @@ describe("uploading invoices", () => {
 
 describe("reading invoices", () => {
   it("lists the tenant's invoices, filtered by status and overdue", async () => {
-    const all = await call("a", "GET", "/v1/invoices");
+    const all = await api.call("GET", "/v1/invoices");
     expect(all.body.invoices.map((invoice: { invoiceNumber: string }) => invoice.invoiceNumber)).toEqual(
       expect.arrayContaining(["A-1", "A-2", "2026/77"]),
     );
-    expect((await call("a", "GET", "/v1/invoices?status=paid")).body.invoices).toEqual([]);
-    const overdue = (await call("a", "GET", "/v1/invoices?overdue=true")).body.invoices;
+    expect((await api.call("GET", "/v1/invoices?status=paid")).body.invoices).toEqual([]);
+    const overdue = (await api.call("GET", "/v1/invoices?overdue=true")).body.invoices;
     expect(overdue.length).toBeGreaterThan(0);
     expect(overdue.every((invoice: { dueDate: string }) => invoice.dueDate < "2026-11-20")).toBe(true);
-    expect((await call("a", "GET", "/v1/invoices?overdue=maybe")).status).toBe(400);
+    expect((await api.call("GET", "/v1/invoices?overdue=maybe")).status).toBe(400);
   });
 
   it("says what comes next and when", async () => {
-    const view = await call("a", "GET", "/v1/invoices/A-2");
+    const view = await api.call("GET", "/v1/invoices/A-2");
     expect(view.body.nextAction).toEqual({
       kind: "send",
       at: "2026-11-23T08:00:00.000Z",
@@ -222,18 +184,21 @@ describe("reading invoices", () => {
 
 describe("tenant isolation", () => {
   it("hides one tenant's invoices from another: not found, not forbidden", async () => {
-    expect((await call("b", "GET", "/v1/invoices/A-1")).status).toBe(404);
-    expect((await call("b", "GET", "/v1/invoices")).body.invoices).toEqual([]);
+    expect((await api.call("GET", "/v1/invoices/A-1", { who: "b" })).status).toBe(404);
+    expect((await api.call("GET", "/v1/invoices", { who: "b" })).body.invoices).toEqual([]);
     // Tenant B uploading the same number creates B's own invoice and leaves A's alone.
-    await call("b", "POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: "A-1", amount: "1.00" }));
-    expect((await call("a", "GET", "/v1/invoices/A-1")).body.amount).toBe("13000.00");
-    expect((await call("b", "GET", "/v1/invoices/A-1")).body.amount).toBe("1.00");
+    await api.call("POST", "/v1/invoices", {
+      who: "b",
+      body: anInvoiceInput({ invoiceNumber: "A-1", amount: "1.00" }),
+    });
+    expect((await api.call("GET", "/v1/invoices/A-1", { who: "a" })).body.amount).toBe("13000.00");
+    expect((await api.call("GET", "/v1/invoices/A-1", { who: "b" })).body.amount).toBe("1.00");
   });
 });
 
 describe("routing", () => {
   it("answers an unknown route 404 and a wrong method 405", async () => {
-    expect((await call("a", "GET", "/v1/nothing")).status).toBe(404);
-    expect((await call("a", "DELETE", "/v1/invoices")).status).toBe(405);
+    expect((await api.call("GET", "/v1/nothing")).status).toBe(404);
+    expect((await api.call("DELETE", "/v1/invoices")).status).toBe(405);
   });
 });

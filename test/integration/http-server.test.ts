@@ -5,52 +5,29 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
-import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
-import { newApiKey } from "#api/api-keys.ts";
 import type { ApiDeps, HttpRequest } from "#api/http-api.ts";
 import { problem } from "#api/problem.ts";
 import { MAX_BODY_BYTES } from "#api/request-body.ts";
-import { TenantSchema } from "#domain/tenant/tenant.ts";
-import { type ApiServer, startApiServer } from "#local/http-server.ts";
-import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
+import { startApiServer } from "#local/http-server.ts";
+import { type Api, startApi } from "../support/api.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
-import { TENANT } from "../support/pipeline.ts";
 
-let dynamo: LocalDynamo;
-let deps: ApiDeps;
-let server: ApiServer;
-let key: string;
+let api: Api<"a">;
+let url: string;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
-  const apiKeys = new ApiKeyTable(dynamo.documents, dynamo.tableName);
-  deps = {
-    invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
-    tenants,
-    apiKeys,
-    now: () => new Date("2026-11-20T10:00:00Z"),
-  };
-  await tenants.put(TenantSchema.parse(TENANT));
-  const created = newApiKey();
-  await apiKeys.put({ hash: created.hash, tenantId: TENANT.id, createdAt: "2026-11-01T00:00:00.000Z" });
-  key = created.key;
-  server = await startApiServer(deps);
+  api = await startApi({ now: new Date("2026-11-20T10:00:00Z"), tenants: ["a"] });
+  url = await api.listen();
 });
 
-afterAll(async () => {
-  await server?.close();
-  await dynamo?.close();
-});
+afterAll(async () => api?.close());
 
 function send(path: string, init: RequestInit & { contentType?: string } = {}): Promise<Response> {
   const { contentType, headers, ...rest } = init;
-  return fetch(`${server.url}${path}`, {
+  return fetch(`${url}${path}`, {
     ...rest,
     headers: {
-      Authorization: `Bearer ${key}`,
+      Authorization: `Bearer ${api.keys.a}`,
       ...(contentType ? { "Content-Type": contentType } : {}),
       ...(headers as Record<string, string> | undefined),
     },
@@ -62,7 +39,7 @@ describe("requests and answers", () => {
     // Act
     const list = await send("/v1/invoices?status=open&overdue=false");
     const refused = await send("/v1/invoices?overdue=maybe");
-    const description = await fetch(`${server.url}/v1/openapi.json`);
+    const description = await fetch(`${url}/v1/openapi.json`);
 
     // Assess
     expect(list.status).toBe(200);
@@ -176,7 +153,7 @@ describe("what the server answers itself", () => {
     // Prepare
     const reported: { error: unknown; request: HttpRequest }[] = [];
     const failing: ApiDeps = {
-      ...deps,
+      ...api.deps,
       apiKeys: {
         tenantOf: async () => {
           throw new Error("ResourceNotFoundException: table dun-secret-table at arn:aws:dynamodb:eu-north-1");
@@ -189,7 +166,7 @@ describe("what the server answers itself", () => {
 
     // Act
     const response = await fetch(`${broken.url}/v1/invoices`, {
-      headers: { Authorization: `Bearer ${key}` },
+      headers: { Authorization: `Bearer ${api.keys.a}` },
     });
     const text = await response.text();
     await broken.close();
