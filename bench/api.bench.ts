@@ -26,7 +26,7 @@ import { uploadInvoice } from "#api/upload-invoices.ts";
 import { addDays } from "#domain/calendar/iso-date.ts";
 import { policyInputOf } from "#domain/ladder/policy.ts";
 import { TenantSchema } from "#domain/tenant/tenant.ts";
-import { type LocalDynamo, startDynalite } from "../test/support/dynalite.ts";
+import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import { TENANT } from "../test/support/pipeline.ts";
 import type { Figure, Suite } from "./figure.ts";
 

@@ -1,36 +1,46 @@
 /**
  * The `dun` command line (`npx dun …`). Each command is a thin wrapper around a module that
- * does the work, so the same work is reachable from tests without a shell.
+ * does the work, so the same work is reachable from tests without a shell. docs/CLI.md is its manual.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import { MAX_CSV_ROWS } from "#api/csv-invoices.ts";
 import { canonicalLocale, SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
+import { INVOICE_STATES } from "#domain/vocabulary.ts";
 import { TEMPLATE_NAMES, type TemplateName } from "#rendering/email-data.ts";
-import { CliError, tableNameOf } from "./command.ts";
-import { createKey } from "./keys.ts";
+import { showAging } from "./aging.ts";
+import { DunApi } from "./api-client.ts";
+import { apiLocationOf, findApi, type LocateOptions } from "./api-location.ts";
+import { advanceClock, showClock } from "./clock.ts";
+import { EXIT, type Terminal, tableNameOf, UsageError, writeJson } from "./command.ts";
+import { DEFAULT_API_PORT, DEFAULT_SES_PORT, LOCAL_DIR, runDev } from "./dev.ts";
+import { dispatchTargetOf, setLocalDispatch, setScheduleState } from "./dispatch.ts";
+import { listInvoices, showStatus } from "./invoices.ts";
+import { createKey, createLocalKey } from "./keys.ts";
 import { writePreview } from "./preview.ts";
+import { runCommand } from "./run.ts";
 import { putTenant } from "./tenant.ts";
+import { type UploadFormat, uploadFile } from "./upload.ts";
+import { DEFAULT_LIMITS } from "./upload-plan.ts";
 
-function locale(value: string): string {
-  const canonical = canonicalLocale(value);
-  if (!canonical) throw new InvalidArgumentError(`"${value}" is not a BCP 47 locale such as nb-NO or de`);
-  return canonical;
+type GlobalOptions = LocateOptions & { json?: boolean };
+
+/** Runs a command's work with stdout and stderr, and exits with the code it ends with (see command.ts EXIT). */
+async function run(command: Command, work: (terminal: Terminal) => Promise<unknown>): Promise<void> {
+  const terminal: Terminal = {
+    out: process.stdout,
+    err: process.stderr,
+    json: command.optsWithGlobals<GlobalOptions>().json === true,
+  };
+  process.exitCode = await runCommand(terminal, () => work(terminal));
 }
 
-/**
- * Runs a command's work; a CliError is the user's to fix, so it is printed alone on stderr with
- * exit code 1, while anything else keeps its stack trace.
- */
-async function run(work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    process.stderr.write(`dun: ${error.message}\n`);
-    process.exitCode = 1;
-  }
+/** The API of --api/--key, DUN_API_URL/DUN_API_KEY or local mode's .dun/local.json. */
+async function apiOf(command: Command): Promise<DunApi> {
+  return new DunApi(await apiLocationOf(command.optsWithGlobals<GlobalOptions>()));
 }
 
 /** The tables of --table or TABLE_NAME, reached the way the AWS SDK finds them (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB…). */
@@ -44,9 +54,187 @@ function tables(tableOption: string | undefined) {
   };
 }
 
+function locale(value: string): string {
+  const canonical = canonicalLocale(value);
+  if (!canonical) throw new InvalidArgumentError(`"${value}" is not a BCP 47 locale such as nb-NO or de`);
+  return canonical;
+}
+
+function instant(value: string): Date {
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
+    throw new InvalidArgumentError(`"${value}" is not an ISO 8601 time such as 2026-11-23T08:00:00Z`);
+  }
+  return at;
+}
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < min || number > max) {
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    }
+    return number;
+  };
+}
+
+const EXIT_CODES_HELP = `
+Where the API is: --api URL --key KEY, else DUN_API_URL and DUN_API_KEY, else the
+.dun/local.json that local mode (npm start) writes in the directory it runs in.
+
+Exit codes:
+  0  done
+  1  failed: a file that cannot be read, or an unexpected error
+  2  usage: the command line is wrong (an unknown option, a missing or unreadable value)
+  3  refused: the API (or AWS) refused the request, or an upload had rows rejected
+  4  unreachable: the API could not be reached
+
+docs/CLI.md describes every command.`;
+
 const program = new Command("dun")
   .description("dun: multilingual invoice dunning on AWS serverless")
-  .showHelpAfterError();
+  .option("--api <url>", "the dun API (default: DUN_API_URL, else local mode's .dun/local.json)")
+  .option("--key <key>", "its API key (default: DUN_API_KEY, else local mode's)")
+  .option("--json", "machine-readable output: one JSON document on stdout, nothing else there")
+  .addHelpText("after", EXIT_CODES_HELP)
+  .showHelpAfterError()
+  // Set before the commands are added, so that they inherit it: usage errors exit with 2, not commander's 1.
+  .exitOverride();
+
+program
+  .command("dev")
+  .description(
+    "local mode (npm start): DynamoDB, the SES inbox, the HTTP API and the dispatcher on this machine",
+  )
+  .option(
+    "--port <port>",
+    `the HTTP API's port; 0 picks a free one`,
+    wholeNumber(0, 65_535),
+    DEFAULT_API_PORT,
+  )
+  .option(
+    "--ses-port <port>",
+    "the SES inbox's port; 0 picks a free one",
+    wholeNumber(0, 65_535),
+    DEFAULT_SES_PORT,
+  )
+  .option(
+    "--speed <factor>",
+    "simulated seconds per real second (86400: a day a second; 0: only `clock advance` moves it)",
+    wholeNumber(0, 31_536_000),
+    1,
+  )
+  .option("--start <time>", "where the clock starts, an ISO 8601 time (default: now)", instant)
+  .option("--persist", `keep the data in ${LOCAL_DIR}/data between runs`, false)
+  .action((options: { port: number; sesPort: number; speed: number; start?: Date; persist: boolean }) =>
+    // Not through run(): local mode keeps running after this returns, until Ctrl-C.
+    runDev(options),
+  );
+
+program
+  .command("upload")
+  .description("upload invoices from a CSV or JSON file; big files go up in chunks, with progress on stderr")
+  .argument("<file>", "a .csv file (docs/CSV.md) or a .json file of one invoice or an array of them")
+  .addOption(
+    new Option("--format <format>", "what the file holds, when its name does not say").choices([
+      "csv",
+      "json",
+    ]),
+  )
+  .option(
+    "--chunk-size <invoices>",
+    `invoices per request (default ${DEFAULT_LIMITS.rowsPerChunk})`,
+    wholeNumber(1, MAX_CSV_ROWS),
+  )
+  .action((file: string, options: { format?: UploadFormat; chunkSize?: number }, command: Command) =>
+    run(command, async (terminal) =>
+      uploadFile(
+        {
+          api: await apiOf(command),
+          terminal,
+          limits: { ...DEFAULT_LIMITS, rowsPerChunk: options.chunkSize ?? DEFAULT_LIMITS.rowsPerChunk },
+        },
+        file,
+        { format: options.format },
+      ),
+    ),
+  );
+
+program
+  .command("status")
+  .description("one invoice: its state and stage, what is due, what dun does next and when, and its timeline")
+  .argument("<invoice-number>", "the invoice number, as uploaded")
+  .action((invoiceNumber: string, _options: unknown, command: Command) =>
+    run(command, async (terminal) => showStatus({ api: await apiOf(command), terminal }, invoiceNumber)),
+  );
+
+program
+  .command("list")
+  .description("a table of invoices, all pages of them")
+  .option("--overdue", "only invoices past their due date and not settled")
+  .addOption(new Option("--status <state>", "only invoices in this state").choices(INVOICE_STATES))
+  .option("--page-size <n>", "invoices per request (1-1000)", wholeNumber(1, 1000), 1000)
+  .action((options: { overdue?: boolean; status?: string; pageSize: number }, command: Command) =>
+    run(command, async (terminal) => listInvoices({ api: await apiOf(command), terminal }, options)),
+  );
+
+program
+  .command("aging")
+  .description("what is still owed, per currency, by days overdue: current, 1-30, 31-60, 61-90, 90+")
+  .action((_options: unknown, command: Command) =>
+    run(command, async (terminal) => showAging({ api: await apiOf(command), terminal })),
+  );
+
+const clock = program
+  .command("clock")
+  .description("local mode's simulated clock: show it, or advance it and run every tick in between")
+  .action((_options: unknown, command: Command) =>
+    run(command, async (terminal) => showClock({ api: await apiOf(command), terminal })),
+  );
+clock
+  .command("show")
+  .description("the local clock's time and speed")
+  .action((_options: unknown, command: Command) =>
+    run(command, async (terminal) => showClock({ api: await apiOf(command), terminal })),
+  );
+clock
+  .command("advance")
+  .description("move the local clock forward; the reminders that fall due meanwhile are sent")
+  .argument("[duration]", "how far: 14d, 36h or 90m")
+  .option("--to <instant>", "to this instant instead, e.g. 2027-01-10T09:00:00Z")
+  .action((duration: string | undefined, options: { to?: string }, command: Command) =>
+    run(command, async (terminal) =>
+      advanceClock({ api: await apiOf(command), terminal }, { duration, to: options.to }),
+    ),
+  );
+
+const dispatch = program
+  .command("dispatch")
+  .description("the kill switch: pause or resume the dispatcher tick that sends reminders");
+for (const [name, paused] of [
+  ["pause", true],
+  ["resume", false],
+] as const) {
+  dispatch
+    .command(name)
+    .description(
+      paused
+        ? "stop sending reminders: the tick stops, invoices keep their place on the ladder"
+        : "send reminders again: what fell due goes out at the next tick",
+    )
+    .option("--aws", "the deployed stack's EventBridge Scheduler schedule, even when the API is local")
+    .option("--schedule <name>", "the dispatcher's schedule (default: DUN_SCHEDULE_NAME); implies --aws")
+    .option("--schedule-group <name>", "its schedule group (default: DUN_SCHEDULE_GROUP, else default)")
+    .action((options: { aws?: boolean; schedule?: string; scheduleGroup?: string }, command: Command) =>
+      run(command, async (terminal) => {
+        const location = await findApi(command.optsWithGlobals<GlobalOptions>());
+        const target = dispatchTargetOf(options, location);
+        if (target.kind === "local")
+          return setLocalDispatch({ api: new DunApi(target.location), terminal }, paused);
+        return setScheduleState({ scheduler: new SchedulerClient({}), terminal }, target, paused);
+      }),
+    );
+}
 
 program
   .command("preview")
@@ -58,13 +246,16 @@ program
   )
   .requiredOption("--locale <locale>", "the debtor's locale, e.g. nb-NO", locale)
   .option("--out <dir>", "where to write the files", "preview")
-  .action(async (options: { stage: TemplateName; locale: string; out: string }) => {
-    const files = await writePreview(options.stage, options.locale, options.out);
-    process.stdout.write(`Subject: ${files.subject}\n`);
-    for (const file of [files.html, files.text, files.png]) if (file) process.stdout.write(`wrote ${file}\n`);
-    if (!files.png)
-      process.stdout.write("no PNG: Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)\n");
-  });
+  .action((options: { stage: TemplateName; locale: string; out: string }, command: Command) =>
+    run(command, async ({ out, json }) => {
+      const files = await writePreview(options.stage, options.locale, options.out);
+      if (json) return writeJson(out, files);
+      out.write(`Subject: ${files.subject}\n`);
+      for (const file of [files.html, files.text, files.png]) if (file) out.write(`wrote ${file}\n`);
+      if (!files.png)
+        out.write("no PNG: Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)\n");
+    }),
+  );
 
 const tableOption = "the DynamoDB table (default: the TABLE_NAME environment variable)";
 
@@ -72,17 +263,33 @@ program
   .command("keys")
   .description("API keys of the HTTP API")
   .command("create")
-  .description("create an API key for a stored tenant; the key is shown once and stored only as a hash")
-  .requiredOption("--tenant <id>", "the tenant the key acts for")
+  .description(
+    "create an API key, shown once: in local mode through its local route; with --table (or TABLE_NAME and " +
+      "no API to talk to) in the DynamoDB table of a deployed stack, where only its hash is stored",
+  )
+  .option(
+    "--tenant <name>",
+    "local mode: the tenant's name, made from the demo tenant if new (default: the demo tenant); " +
+      "with a table: the id of a stored tenant (required)",
+  )
   .option("--label <text>", "what the key is for, e.g. accounting export")
   .option("--table <name>", tableOption)
-  .action((options: { tenant: string; label?: string; table?: string }) =>
-    run(() =>
-      createKey(
-        { ...tables(options.table), out: process.stdout, now: () => new Date() },
-        { tenantId: options.tenant, label: options.label },
-      ),
-    ),
+  .action((options: { tenant?: string; label?: string; table?: string }, command: Command) =>
+    run(command, async (terminal) => {
+      const local =
+        options.table === undefined ? await findApi(command.optsWithGlobals<GlobalOptions>()) : undefined;
+      if (local) {
+        await createLocalKey({ api: new DunApi(local), terminal }, options);
+        return;
+      }
+      const tenantId = options.tenant;
+      if (tenantId === undefined)
+        throw new UsageError("--tenant <id> is needed: the stored tenant the key acts for");
+      await createKey(
+        { ...tables(options.table), out: terminal.out, now: () => new Date(), json: terminal.json },
+        { tenantId, label: options.label },
+      );
+    }),
   );
 
 program
@@ -92,8 +299,27 @@ program
   .description("store a new tenant from a JSON file checked against the tenant schema; prints its id")
   .argument("<file>", "the tenant as JSON")
   .option("--table <name>", tableOption)
-  .action((file: string, options: { table?: string }) =>
-    run(() => putTenant({ ...tables(options.table), out: process.stdout }, file)),
+  .action((file: string, options: { table?: string }, command: Command) =>
+    run(command, async ({ out, json }) => {
+      const tenant = await putTenant(
+        { ...tables(options.table), out: json ? { write: () => {} } : out },
+        file,
+      );
+      if (json) writeJson(out, { tenantId: tenant.id });
+    }),
   );
 
-await program.parseAsync();
+// `dun list | head` closes stdout early: the reader has what it wanted, which is no failure.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(EXIT.ok);
+});
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // Commander has already said what was wrong with the command line, or shown the help asked for.
+  if (!(error instanceof CommanderError)) throw error;
+  const helpAskedFor = error.code === "commander.helpDisplayed" || error.code === "commander.version";
+  process.exitCode = helpAskedFor ? EXIT.ok : EXIT.usage;
+}

@@ -11,6 +11,8 @@ import type { AddressInfo } from "node:net";
 import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
 import { type ApiResponse, problem } from "#api/problem.ts";
 import { MAX_BODY_BYTES } from "#api/request-body.ts";
+import { listen } from "./listen.ts";
+import type { LocalRoutes } from "./local-routes.ts";
 
 export type ApiServerOptions = {
   /** 0 picks a free port; `url` says which. */
@@ -18,37 +20,38 @@ export type ApiServerOptions = {
   host?: string;
   /** Where a handler's exception goes: the client gets a 500 without it. Default: stderr. */
   onError?: (error: unknown, request: HttpRequest) => void;
+  /** Local mode's own routes (/_local/…), asked first; undefined lets the API answer. */
+  localRoutes?: LocalRoutes;
 };
 
 export type ApiServer = { url: string; close(): Promise<void> };
 
 export async function startApiServer(deps: ApiDeps, options: ApiServerOptions = {}): Promise<ApiServer> {
-  const { port = 0, host = "127.0.0.1", onError = logError } = options;
+  const { port = 0, host = "127.0.0.1", onError = logError, localRoutes } = options;
+  const handle = async (request: HttpRequest) =>
+    (await localRoutes?.(request)) ?? (await handleApiRequest(deps, request));
   const server = createServer((incoming, outgoing) => {
-    serve(deps, incoming, outgoing, onError).catch((error: unknown) => {
+    serve(handle, incoming, outgoing, onError).catch((error: unknown) => {
       // Only the socket itself can fail here (the client went away mid-request): nobody to answer.
       incoming.destroy(error as Error);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listen(server, port, host, "the HTTP API");
   const address = server.address() as AddressInfo;
   const hostname = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${hostname}:${address.port}`,
     // Node 20 closes idle keep-alive connections on close(); requests in flight are answered first.
     close: () =>
-      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
   };
 }
 
 async function serve(
-  deps: ApiDeps,
+  handle: (request: HttpRequest) => Promise<ApiResponse>,
   incoming: IncomingMessage,
   outgoing: ServerResponse,
   onError: NonNullable<ApiServerOptions["onError"]>,
@@ -64,7 +67,7 @@ async function serve(
   const request = requestOf(incoming, body);
   let response: ApiResponse;
   try {
-    response = await handleApiRequest(deps, request);
+    response = await handle(request);
   } catch (error) {
     onError(error, request);
     response = problem(500);

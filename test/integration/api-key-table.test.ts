@@ -3,7 +3,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { hashApiKey, newApiKey } from "#api/api-keys.ts";
-import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
+import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 
 describe("ApiKeyTable", () => {
   let dynamo: LocalDynamo;

@@ -13,10 +13,10 @@ import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { hashApiKey } from "#api/api-keys.ts";
 import { TenantSchema } from "#domain/tenant/tenant.ts";
+import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import { CliError, tableNameOf } from "../../functions/cli/command.ts";
 import { createKey } from "../../functions/cli/keys.ts";
 import { putTenant } from "../../functions/cli/tenant.ts";
-import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { TENANT } from "../support/pipeline.ts";
 
 const KEY_LINE = /^dun_[A-Za-z0-9_-]{43}$/gm;
@@ -49,13 +49,15 @@ async function tenantFile(name: string, content: unknown): Promise<string> {
 }
 
 /**
- * Runs `node functions/cli/bin.js …` with only the environment given (and PATH, and a HOME without
- * AWS profiles). The AWS SDK's notice that its releases after January 2027 need Node 22 is turned
- * off, so that stderr holds only what dun says.
+ * Runs `node functions/cli/bin.js …` in a directory of its own, with only the environment given
+ * (and PATH, and a HOME without AWS profiles). The AWS SDK's notice that its releases after
+ * January 2027 need Node 22 is turned off, so that stderr holds only what dun says.
  */
 function dun(args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
+      // Away from the repository, whose .dun/local.json (local mode running) would send keys there.
+      cwd: dir,
       env: {
         PATH: process.env.PATH ?? "",
         HOME: dir,
@@ -161,6 +163,24 @@ describe("dun keys create", () => {
     await expect(creating).rejects.toThrow(/--label must not contain line breaks/);
     expect(out.text).toBe("");
     expect(await scan()).toHaveLength(1);
+  });
+});
+
+describe("dun keys create --json", () => {
+  it("prints only the tenant and the key, for a script to store", async () => {
+    // Prepare
+    await tenants.put(TenantSchema.parse(TENANT));
+    const out = output();
+
+    // Act
+    const created = await createKey(
+      { tenants, apiKeys, tableName: dynamo.tableName, out, now: () => new Date(), json: true },
+      { tenantId: "nordlys" },
+    );
+
+    // Assess
+    expect(JSON.parse(out.text)).toEqual({ tenantId: "nordlys", apiKey: created.apiKey });
+    expect(await apiKeys.tenantOf(hashApiKey(created.apiKey))).toBe("nordlys");
   });
 });
 

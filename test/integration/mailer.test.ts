@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OutgoingEmail, type SendFailure, sesMailer } from "#adapters/ses/mailer.ts";
 import { type SesSendEvent, withLocalSendEvents } from "#adapters/ses/send-events.ts";
 import { decodeTagValue, encodeTagValue } from "#adapters/ses/tag-values.ts";
-import { type LocalSes, startLocalSes } from "../support/ses-local.ts";
+import { type LocalSes, startLocalSes } from "#local/local-ses.ts";
 
 const EMAIL: OutgoingEmail = {
   from: "Nordlys Regnskap Tromsø <dun@send.nordlys.example>",

@@ -12,7 +12,7 @@ import { type ApiDeps, handleApiRequest } from "#api/http-api.ts";
 import type { ApiResponse } from "#api/problem.ts";
 import { TenantSchema } from "#domain/tenant/tenant.ts";
 import { type ApiServer, startApiServer } from "#local/http-server.ts";
-import { type LocalDynamo, startDynalite } from "./dynalite.ts";
+import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import { TENANT } from "./pipeline.ts";
 
 export type ApiOptions<Name extends string> = {

@@ -8,20 +8,18 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { type Mailer, sesMailer } from "#adapters/ses/mailer.ts";
-import { type SesSendEvent, withLocalSendEvents } from "#adapters/ses/send-events.ts";
-import { dispatchDue } from "#dispatching/dispatch-due.ts";
+import { withLocalSendEvents } from "#adapters/ses/send-events.ts";
 import { createInvoice, type Invoice } from "#domain/invoice/invoice.ts";
 import { type InvoiceInput, InvoiceInputSchema } from "#domain/invoice/invoice-input.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
 import { type Tenant, type TenantInput, TenantSchema } from "#domain/tenant/tenant.ts";
-import { applySesEvent } from "#events/apply-ses-event.ts";
-import { followUpEvents } from "#events/follow-up-events.ts";
-import { parseSesEventRecord, type SesEvent } from "#events/ses-event.ts";
-import { MemoryDueQueue } from "#local/memory-queue.ts";
-import { processDueInvoice, type SenderDeps, type SendOutcome } from "#sending/process-due-invoice.ts";
-import { type LocalDynamo, startDynalite } from "./dynalite.ts";
-import { type LocalSes, startLocalSes } from "./ses-local.ts";
+import type { SesEvent } from "#events/ses-event.ts";
+import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
+import { LocalPipeline, SendEventBuffer } from "#local/local-pipeline.ts";
+import { type LocalSes, startLocalSes } from "#local/local-ses.ts";
+import type { MemoryDueQueue } from "#local/memory-queue.ts";
+import type { SenderDeps, SendOutcome } from "#sending/process-due-invoice.ts";
 
 export const TENANT: TenantInput = {
   id: "nordlys",
@@ -43,7 +41,6 @@ export type Pipeline = {
   tenants: TenantTable;
   queue: MemoryDueQueue;
   clock: { now: Date };
-  sendEvents: SesSendEvent[];
   outcomes: SendOutcome[];
   deps: SenderDeps;
   addTenant(input?: TenantInput): Promise<Tenant>;
@@ -72,10 +69,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   // aws-ses-v2-local keeps one store per process, whatever server it came from.
   await ses.clear();
   const clock = { now: options.start };
-  const sendEvents: SesSendEvent[] = [];
-  const sesClient = withLocalSendEvents(ses.client, (event) => void sendEvents.push(event), {
-    now: () => clock.now,
-  });
+  const sendEvents = new SendEventBuffer();
+  const sesClient = withLocalSendEvents(ses.client, sendEvents.collect, { now: () => clock.now });
   const invoices = new InvoiceTable(dynamo.documents, dynamo.tableName);
   const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
   const mailer = sesMailer(sesClient, { configurationSet: "dun" });
@@ -85,7 +80,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
     config: { fromAddress: "dun@send.nordlys.example" },
   };
-  const queue = new MemoryDueQueue();
+  const local = new LocalPipeline(deps, sendEvents, { followUps: options.followUps });
   const outcomes: SendOutcome[] = [];
 
   const pipeline: Pipeline = {
@@ -93,9 +88,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     ses,
     invoices,
     tenants,
-    queue,
+    queue: local.queue,
     clock,
-    sendEvents,
     outcomes,
     deps,
     async addTenant(input = TENANT) {
@@ -117,31 +111,11 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       return invoice;
     },
     async tick() {
-      const now = clock.now;
-      await dispatchDue({ invoices, queue }, now);
-      await queue.deliver(async (message) => {
-        const outcome = await processDueInvoice(deps, message, now);
-        outcomes.push(outcome);
-        return outcome.outcome !== "retry";
-      });
-      // The events Lambda: every Send event SES published since the last tick, and what SES would
-      // publish next for each email (Delivery, or Bounce and Complaint for the simulator's addresses).
-      for (const event of await pipeline.sesEvents()) await applySesEvent(deps, event, now);
+      const report = await local.tick(clock.now);
+      outcomes.push(...report.outcomes);
     },
     async sesEvents() {
-      const parsed: SesEvent[] = [];
-      for (const record of sendEvents.splice(0)) {
-        const send = parseSesEventRecord(record);
-        if (!send.ok) throw new Error(`an unreadable Send event: ${send.error}`);
-        parsed.push(send.value);
-        if (options.followUps === false) continue;
-        for (const followUp of followUpEvents(send.value, { at: clock.now })) {
-          const event = parseSesEventRecord(followUp);
-          if (!event.ok) throw new Error(`an unreadable follow-up event: ${event.error}`);
-          parsed.push(event.value);
-        }
-      }
-      return parsed;
+      return local.sesEvents(clock.now);
     },
     async runUntil(end, stepMs) {
       while (clock.now.getTime() < end.getTime()) {

@@ -44,7 +44,8 @@ describe("dun preview", () => {
       "--locale",
       "en",
     ]).catch((error: { code: number; stderr: string }) => error);
-    expect(failure).toMatchObject({ code: 1 });
+    // 2: a usage error (docs/CLI.md, "Exit codes").
+    expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain("Allowed choices are courtesy, reminder_1");
   });
 });

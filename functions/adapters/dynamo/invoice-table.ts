@@ -19,7 +19,7 @@ import { z } from "zod";
 import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { type Claim, ClaimSchema } from "#sending/claim.ts";
-import { DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
+import { allDueShards, DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
 
 /** What a sent email is remembered by, so SES's events (by message id) find their invoice. */
 export const MessageRecordSchema = z.object({
@@ -519,6 +519,30 @@ export class InvoiceTable {
       invoiceNumber: String(item.sk).slice("INVOICE#".length),
     }));
     return { invoices, cursor: page.LastEvaluatedKey };
+  }
+
+  /**
+   * The earliest next action of any invoice, from the first item of each due shard: how local
+   * mode's clock skips the ticks that would find nothing due. Undefined when nothing waits.
+   */
+  async nextDueAt(): Promise<Date | undefined> {
+    const firsts = await Promise.all(
+      allDueShards().map(async (shard) => {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: "dueShard = :shard",
+            ExpressionAttributeValues: { ":shard": shard },
+            ProjectionExpression: "nextActionAt",
+            Limit: 1,
+          }),
+        );
+        return page.Items?.[0]?.nextActionAt as string | undefined;
+      }),
+    );
+    const earliest = firsts.filter((at): at is string => at !== undefined).sort()[0];
+    return earliest === undefined ? undefined : new Date(earliest);
   }
 
   private invoiceDocument(invoice: Invoice): Omit<Invoice, "version"> {

@@ -1,5 +1,6 @@
 /**
- * A real SES API in process (aws-ses-v2-local), an SESClient pointed at it, and its inbox.
+ * A real SES API in process (aws-ses-v2-local), an SESClient pointed at it, and its inbox (a web
+ * page at the endpoint's root, the JSON at /store): what local mode and the tests use for SES.
  *
  * The stand-in keeps what it parsed out of each message (addresses, subject, bodies), not the raw
  * headers or the message tags: assert those on the MIME (raw-message tests) or on the Send events
@@ -10,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { SESClient } from "@aws-sdk/client-ses";
 import * as sesV2Local from "aws-ses-v2-local";
 import { z } from "zod";
+import { PortInUse } from "./listen.ts";
 
 export type StoredEmail = {
   messageId: string;
@@ -60,9 +62,16 @@ const StoreSchema = z.object({
   ),
 });
 
-export async function startLocalSes(): Promise<LocalSes> {
-  const server = await startServerOf(sesV2Local)({ host: "127.0.0.1", port: 0 });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export async function startLocalSes(options: { port?: number; host?: string } = {}): Promise<LocalSes> {
+  const { port = 0, host = "127.0.0.1" } = options;
+  // Express hands a failed listen to its callback, which aws-ses-v2-local ignores: a port in use
+  // comes back as a server that is not listening.
+  const server = await startServerOf(sesV2Local)({ host, port });
+  if (!server.listening) {
+    server.close();
+    throw new PortInUse(port, "the SES inbox");
+  }
+  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
   const client = new SESClient({
     endpoint,
     region: "eu-north-1",

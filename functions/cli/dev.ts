@@ -1,0 +1,104 @@
+/**
+ * `dun dev` (and `npm start`): local mode in the foreground. Starts the local stack, says where
+ * everything is and what to try, writes `.dun/local.json` so that the other commands find it, and
+ * prints one `DUN_READY {json}` line for scripts. Ctrl-C (or SIGTERM) stops everything and exits.
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PortInUse } from "#local/listen.ts";
+import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+
+export const DEFAULT_API_PORT = 3000;
+export const DEFAULT_SES_PORT = 8005;
+/** Where local mode keeps its state, relative to where it runs; `.dun/` is ignored by git. */
+export const LOCAL_DIR = ".dun";
+export const LOCAL_FILE = join(LOCAL_DIR, "local.json");
+
+export type DevOptions = {
+  port: number;
+  sesPort: number;
+  persist: boolean;
+  speed: number;
+  host?: string;
+  /** Where the clock starts; now by default. */
+  start?: Date;
+};
+
+type Output = { write(text: string): unknown };
+
+export async function runDev(
+  options: DevOptions,
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+) {
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({
+      host: options.host,
+      port: options.port,
+      sesPort: options.sesPort,
+      persistDir: options.persist ? join(LOCAL_DIR, "data") : undefined,
+      speed: options.speed,
+      start: options.start,
+      onSent: (sent, at) =>
+        out.write(
+          `${at.toISOString().slice(0, 16).replace("T", " ")}Z  sent ${sent.step} for ${sent.invoiceNumber}\n`,
+        ),
+    });
+  } catch (error) {
+    if (error instanceof PortInUse) {
+      const option = error.what === "the SES inbox" ? "--ses-port" : "--port";
+      err.write(`dun: ${error.message} (${option} <port>).\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+
+  const ready = { apiUrl: stack.apiUrl, inboxUrl: stack.inboxUrl, apiKey: stack.apiKey };
+  await mkdir(LOCAL_DIR, { recursive: true });
+  await writeFile(LOCAL_FILE, `${JSON.stringify(ready, null, 2)}\n`);
+
+  out.write(banner(stack, options));
+  out.write(`DUN_READY ${JSON.stringify(ready)}\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    out.write("\ndun: stopping…\n");
+    await stack.close();
+    await rm(LOCAL_FILE, { force: true });
+    out.write("dun: stopped.\n");
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+}
+
+function banner(stack: LocalStack, options: DevOptions): string {
+  const clock =
+    options.speed === 0
+      ? "stopped: only `npx dun clock advance` moves it"
+      : options.speed === 1
+        ? "running at real time"
+        : `running at ${options.speed}× real time (a day in ${Math.round(86_400 / options.speed)} s)`;
+  return `
+dun is running locally — no AWS account involved.
+
+  HTTP API   ${stack.apiUrl}        (docs/API.md; GET /v1/openapi.json)
+  Inbox      ${stack.inboxUrl}        (every email dun sends lands here)
+  API key    ${stack.apiKey}
+  Tenant     ${stack.tenantId} (Nordlys Regnskap), ${stack.demoInvoices} demo invoices in 8 languages
+  Clock      ${stack.clock.now().toISOString()}, ${clock}
+  Data       ${options.persist ? `${LOCAL_DIR}/data (kept between runs)` : "in memory (--persist keeps it)"}
+
+Try next, in another terminal:
+  npx dun clock advance 14d            watch two weeks of reminders go out
+  npx dun list --overdue               what is owed
+  npx dun upload docs/examples/invoices.csv
+  curl -H "Authorization: Bearer ${stack.apiKey}" ${stack.apiUrl}/v1/reports/aging
+
+Ctrl-C stops everything.
+`;
+}

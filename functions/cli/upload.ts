@@ -1,0 +1,165 @@
+/**
+ * `dun upload FILE`: invoices from a CSV or JSON file, through POST /v1/invoices. A big file goes
+ * up in chunks (upload-plan.ts) with a progress bar; what comes back reads as one answer for the
+ * whole file: every rejected row with its line in the file and the field at fault, then the count
+ * of created, updated, unchanged and rejected invoices. Exit code 3 when any row was rejected.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { ApiError, type DunApi, type UploadResult, type UploadSummary } from "./api-client.ts";
+import { CliError, EXIT, type ExitCode, type Terminal, UsageError, writeJson } from "./command.ts";
+import { progressOn } from "./progress.ts";
+import {
+  type Place,
+  planCsvUpload,
+  planJsonUpload,
+  type UploadChunk,
+  type UploadLimits,
+} from "./upload-plan.ts";
+
+export type UploadFormat = "csv" | "json";
+
+export type UploadDeps = {
+  api: Pick<DunApi, "uploadInvoices">;
+  terminal: Terminal;
+  limits?: UploadLimits;
+};
+
+/** One invoice's answer, placed in the file: `row` is its line (CSV), `index` its place in the array (JSON). */
+export type PlacedResult = UploadResult & Place;
+
+export type UploadReport = { file: string; results: PlacedResult[]; summary: UploadSummary };
+
+const CONTENT_TYPE = { csv: "text/csv", json: "application/json" } as const;
+
+export async function uploadFile(
+  deps: UploadDeps,
+  file: string,
+  options: { format?: UploadFormat } = {},
+): Promise<ExitCode> {
+  const { terminal } = deps;
+  const format = options.format ?? formatOf(file);
+  const text = await readText(file);
+  const plan = format === "csv" ? planCsvUpload(text, deps.limits) : planJsonUpload(text, deps.limits);
+
+  const results: PlacedResult[] = [...plan.refused];
+  const progress =
+    plan.chunks.length > 1 && !terminal.json && plan.items !== undefined
+      ? progressOn(
+          terminal.err,
+          `uploading ${path.basename(file)}`,
+          plan.items,
+          format === "csv" ? "rows" : "invoices",
+        )
+      : undefined;
+  let done = plan.refused.length;
+  progress?.update(done);
+  for (const [number, chunk] of plan.chunks.entries()) {
+    let answer: Awaited<ReturnType<UploadDeps["api"]["uploadInvoices"]>>;
+    try {
+      answer = await deps.api.uploadInvoices(chunk.body, CONTENT_TYPE[format]);
+    } catch (error) {
+      progress?.end();
+      if (number > 0) {
+        terminal.err.write(
+          `dun: ${done} of ${plan.items} ${format === "csv" ? "rows" : "invoices"} were sent before this failure; ` +
+            "uploads are idempotent, so sending the whole file again is safe\n",
+        );
+      }
+      throw error instanceof ApiError ? inFileRows(error, chunk) : error;
+    }
+    answer.results.forEach((result, position) => {
+      results.push(placed(result, chunk.placeOf(position, result.row)));
+    });
+    done += chunk.items;
+    progress?.update(done);
+  }
+  progress?.end();
+
+  results.sort(byPlace);
+  const report: UploadReport = { file, results, summary: summarise(results) };
+  if (terminal.json) writeJson(terminal.out, report);
+  else writeReport(terminal, report, plan.items ?? results.length, format === "csv" ? "rows" : "invoices");
+  return report.summary.rejected > 0 ? EXIT.refused : EXIT.ok;
+}
+
+function formatOf(file: string): UploadFormat {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === ".csv") return "csv";
+  if (extension === ".json") return "json";
+  throw new UsageError(
+    `cannot tell what ${file} holds from its name: use a .csv or .json file, or pass --format csv|json`,
+  );
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A refusal of a whole chunk, its "row 7: …" paths turned into lines of the file. */
+function inFileRows(error: ApiError, chunk: UploadChunk): ApiError {
+  const errors = error.problem.errors.map((field) => ({
+    ...field,
+    path: field.path.replace(/^row (\d+)/, (text, row) => {
+      const line = chunk.placeOf(0, Number(row)).row;
+      return line === undefined ? text : `row ${line}`;
+    }),
+  }));
+  return new ApiError(error.request, { ...error.problem, errors });
+}
+
+/** The answer with the API's `row` (a line of the body it got) replaced by the line in the file. */
+function placed(result: UploadResult, place: Place): PlacedResult {
+  const { row: _bodyRow, ...rest } = result;
+  return { ...rest, ...place };
+}
+
+function byPlace(a: PlacedResult, b: PlacedResult): number {
+  return (a.row ?? a.index ?? 0) - (b.row ?? b.index ?? 0);
+}
+
+function summarise(results: readonly PlacedResult[]): UploadSummary {
+  const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  for (const result of results) summary[result.status] += 1;
+  return summary;
+}
+
+function writeReport(
+  terminal: Terminal,
+  report: UploadReport,
+  count: number,
+  unit: "rows" | "invoices",
+): void {
+  const { out } = terminal;
+  for (const result of report.results) {
+    if (result.status !== "rejected") continue;
+    const where = placeText(result);
+    for (const error of result.errors) {
+      const field = fieldOf(error.path, result.index);
+      out.write(`${where}: ${field ? `${field}: ` : ""}${error.message}\n`);
+    }
+  }
+  const { created, updated, unchanged, rejected } = report.summary;
+  out.write(
+    `${report.file}: ${count} ${count === 1 ? unit.slice(0, -1) : unit}: ` +
+      `${created} created, ${updated} updated, ${unchanged} unchanged, ${rejected} rejected\n`,
+  );
+}
+
+/** `row 7` in a CSV file, `[3] INV-1003` in a JSON array, the invoice number for a lone invoice. */
+function placeText(result: PlacedResult): string {
+  if (result.row !== undefined) return `row ${result.row}`;
+  const number = result.invoiceNumber ?? "(no invoice number)";
+  return result.index !== undefined ? `[${result.index}] ${number}` : number;
+}
+
+/** An error's path within its invoice: the API writes a repeat's as `[3].invoiceNumber`, placed in the upload. */
+function fieldOf(path: string, index: number | undefined): string {
+  const prefix = index === undefined ? undefined : `[${index}]`;
+  if (prefix && path.startsWith(prefix)) return path.slice(prefix.length).replace(/^\./, "");
+  return path;
+}

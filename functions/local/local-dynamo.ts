@@ -1,0 +1,67 @@
+/**
+ * A real DynamoDB API on this machine (dynalite), with dun's table created in it: what local mode
+ * and the tests use for DynamoDB. In memory by default; under `persistDir` (LevelDB files) the
+ * data outlives the process, and the table is created only the first time.
+ */
+import type { AddressInfo } from "node:net";
+import { DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import dynalite from "dynalite";
+import { createTable } from "#adapters/dynamo/table-definition.ts";
+import { listen } from "./listen.ts";
+
+export type LocalDynamo = {
+  endpoint: string;
+  client: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+  close(): Promise<void>;
+};
+
+export type LocalDynamoOptions = {
+  maxAttempts?: number;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Keep the data in LevelDB files here instead of in memory. */
+  persistDir?: string;
+  tableName?: string;
+};
+
+export async function startDynalite(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
+  const { port = 0, host = "127.0.0.1", tableName = "dun-test" } = options;
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.persistDir ? { path: options.persistDir } : {}),
+  });
+  await listen(server, port, host, "DynamoDB (dynalite)");
+  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "eu-north-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  try {
+    await createTable(client, tableName);
+  } catch (error) {
+    // A persisted table from an earlier run: keep it and what it holds.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    endpoint,
+    client,
+    documents,
+    tableName,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * `npm start` from the outside, as a newcomer runs it: a child process that prints DUN_READY, takes
+ * a CSV upload over HTTP, plays the ladder out when its clock is moved, puts the reminders in the
+ * inbox in their debtors' languages, and leaves nothing running after Ctrl-C.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const ReadySchema = z.object({ apiUrl: z.string(), inboxUrl: z.string(), apiKey: z.string() });
+type Ready = z.infer<typeof ReadySchema>;
+
+const children: ChildProcess[] = [];
+
+/** `npm start -- …args` in its own process group, as a terminal would run it. */
+function npmStart(args: string[]): { child: ChildProcess; ready: Promise<Ready>; output: () => string } {
+  const child = spawn("npm", ["start", "--silent", "--", ...args], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+  children.push(child);
+  let output = "";
+  const ready = new Promise<Ready>((resolve, reject) => {
+    const timeout = setTimeout(() => reject(new Error(`no DUN_READY within 90 s:\n${output}`)), 90_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split("\n").find((candidate) => candidate.startsWith("DUN_READY "));
+      if (line) {
+        clearTimeout(timeout);
+        resolve(ReadySchema.parse(JSON.parse(line.slice("DUN_READY ".length))));
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timeout);
+      reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return { child, ready, output: () => output };
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function portOpen(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return condition();
+}
+
+afterEach(async () => {
+  // Stopped as a user would (so that local mode removes its .dun/local.json), and killed if it will not.
+  for (const child of children.splice(0)) {
+    const pid = child.pid;
+    if (!pid || !groupAlive(pid)) continue;
+    process.kill(-pid, "SIGINT");
+    if (!(await waitFor(() => !groupAlive(pid), 10_000))) process.kill(-pid, "SIGKILL");
+  }
+});
+
+describe("npm start", () => {
+  it("takes a CSV upload, and the reminders land in the inbox in their debtors' languages as the clock moves", async () => {
+    // Arrange: the clock frozen on Monday 23 November 2026, 08:00 UTC.
+    const { ready } = npmStart([
+      "--port",
+      "0",
+      "--ses-port",
+      "0",
+      "--speed",
+      "0",
+      "--start",
+      "2026-11-23T08:00:00Z",
+    ]);
+    const { apiUrl, inboxUrl, apiKey } = await ready;
+
+    // Act: the example export, then a fortnight.
+    const upload = await fetch(`${apiUrl}/v1/invoices`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "text/csv" },
+      body: readFileSync("docs/examples/invoices.csv", "utf8"),
+    });
+    const moved = await fetch(`${apiUrl}/_local/clock`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ advance: "14d" }),
+    });
+
+    // Assess
+    expect(upload.status).toBe(200);
+    expect(JSON.parse(await upload.text()).summary).toMatchObject({ created: 5, rejected: 0 });
+    expect(JSON.parse(await moved.text()).now).toBe("2026-12-07T08:00:00.000Z");
+    const { emails } = (await (await fetch(`${inboxUrl}/store`)).json()) as {
+      emails: { subject: string; destination: { to: string[] } }[];
+    };
+    const subjectTo = (address: string) =>
+      emails
+        .filter((email) => email.destination.to.join(",").includes(address))
+        .map((email) => email.subject);
+    expect(subjectTo("faktura@fjordlys.example")).toContainEqual(
+      expect.stringMatching(/^Betalingspåminnelse/),
+    );
+    expect(subjectTo("bogholderi@havnegade.example")).toContainEqual(
+      expect.stringMatching(/^Betalingspåmindelse/),
+    );
+    expect(subjectTo("anna.lindqvist@post.example")).toContainEqual(expect.stringMatching(/^Påminnelse/));
+    expect(subjectTo("rechnung@mueller-soehne.example")).toContainEqual(expect.stringMatching(/fällig/));
+    expect(subjectTo("amministrazione@dalucia.example")).toContainEqual(expect.stringMatching(/scad/));
+  }, 180_000);
+
+  it("stops everything on Ctrl-C and leaves no process or port behind", async () => {
+    const { child, ready, output } = npmStart(["--port", "0", "--ses-port", "0"]);
+    const { apiUrl, inboxUrl } = await ready;
+    const pid = child.pid as number;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
+
+    // Ctrl-C in a terminal signals the whole foreground process group.
+    process.kill(-pid, "SIGINT");
+
+    // npm passes the signal on and then ends by it, as a shell expects of a Ctrl-C'd command; dun
+    // itself stops cleanly and says so.
+    expect([
+      { code: 0, signal: null },
+      { code: null, signal: "SIGINT" },
+    ]).toContainEqual(await exited);
+    expect(await waitFor(() => !groupAlive(pid), 10_000)).toBe(true);
+    expect(await portOpen(apiUrl)).toBe(false);
+    expect(await portOpen(inboxUrl)).toBe(false);
+    expect(output()).toContain("dun: stopped.");
+  }, 180_000);
+
+  it("says which port is taken, and how to choose another", async () => {
+    const first = npmStart(["--port", "0", "--ses-port", "0"]);
+    const { apiUrl } = await first.ready;
+    const port = new URL(apiUrl).port;
+
+    const second = npmStart(["--port", port, "--ses-port", "0"]);
+    const code = await new Promise<number | null>((resolve) => second.child.once("exit", resolve));
+    second.ready.catch(() => undefined);
+
+    expect(code).toBe(1);
+    expect(second.output()).toContain(`port ${port} is in use`);
+    expect(second.output()).toContain("--port");
+  }, 180_000);
+});
