@@ -96,14 +96,10 @@ export function readInvoiceCsv(text: string): CsvRead {
 type Header = { ok: true; delimiter: Delimiter; columns: readonly Column[] };
 
 function readHeader(bytes: Buffer, content: string): Header | Extract<CsvRead, { ok: false }> {
-  const splits = DELIMITERS.map((delimiter) => ({ delimiter, fields: firstRecord(bytes, delimiter) }));
-  const working = splits.filter(({ fields }) => fields?.some((field) => COLUMN_BY_NAME.has(field.trim())));
-  const [first, second] = working;
-  // A header without either delimiter splits the same both ways: one column, no ambiguity.
-  const sameSplit = second !== undefined && sameFields(first?.fields, second.fields);
-  if (first === undefined || (second !== undefined && !sameSplit)) {
+  const split = splitHeader(bytes);
+  if (!split.ok) {
     const why =
-      first === undefined
+      split.why === "no_known_column"
         ? `names no known column when split at "," or at ";"; it should read like ${CSV_COLUMNS.slice(0, 4).join(";")};…`
         : `splits into known columns both at "," and at ";": use one delimiter throughout the file`;
     return refuse(
@@ -111,7 +107,7 @@ function readHeader(bytes: Buffer, content: string): Header | Extract<CsvRead, {
       fileProblem("", `the header line ${quoteCell(firstLine(content), 120)} ${why}`),
     );
   }
-  const fields = (first.fields ?? []).map((field) => field.trim());
+  const fields = split.fields.map((field) => field.trim());
 
   const duplicates = duplicateNames(fields);
   if (duplicates.length > 0) {
@@ -129,7 +125,7 @@ function readHeader(bytes: Buffer, content: string): Header | Extract<CsvRead, {
   const unknown = fields.flatMap((name, index) =>
     COLUMN_BY_NAME.has(name)
       ? []
-      : [fileProblem(name, unknownColumnMessage(name, index + 1, first.delimiter))],
+      : [fileProblem(name, unknownColumnMessage(name, index + 1, split.delimiter))],
   );
   const missing = COLUMNS.filter((column) => column.required && !fields.includes(column.name)).map((column) =>
     fileProblem(column.name, `the required column ${quoteCell(column.name)} is missing from the header`),
@@ -139,7 +135,28 @@ function readHeader(bytes: Buffer, content: string): Header | Extract<CsvRead, {
   if (missing.length > 0) return refuse("missing_columns", ...missing);
 
   const columns = fields.map((name) => COLUMN_BY_NAME.get(name)).filter((column) => column !== undefined);
-  return { ok: true, delimiter: first.delimiter, columns };
+  return { ok: true, delimiter: split.delimiter, columns };
+}
+
+export type HeaderSplit =
+  | { ok: true; delimiter: Delimiter; fields: string[] }
+  | { ok: false; why: "no_known_column" | "both_delimiters" };
+
+/**
+ * The delimiter the file is written with: the one that splits the header (`bytes`, without a BOM)
+ * into known columns, and the header's fields as it splits them. dun's CLI cuts a big file into
+ * chunks with the same decision (functions/cli/upload-plan.ts).
+ */
+export function splitHeader(bytes: Buffer): HeaderSplit {
+  const splits = DELIMITERS.map((delimiter) => ({ delimiter, fields: firstRecord(bytes, delimiter) }));
+  const working = splits.filter(({ fields }) => fields?.some((field) => COLUMN_BY_NAME.has(field.trim())));
+  const [first, second] = working;
+  if (first?.fields === undefined) return { ok: false, why: "no_known_column" };
+  // A header without either delimiter splits the same both ways: one column, no ambiguity.
+  if (second !== undefined && !sameFields(first.fields, second.fields)) {
+    return { ok: false, why: "both_delimiters" };
+  }
+  return { ok: true, delimiter: first.delimiter, fields: first.fields };
 }
 
 // Thrown from inside csv-parse to stop it once the header is read.
@@ -153,7 +170,7 @@ function firstRecord(bytes: Buffer, delimiter: Delimiter): string[] | undefined 
   let header: string[] | undefined;
   try {
     parse(bytes, {
-      ...PARSE_OPTIONS,
+      ...CSV_PARSE_OPTIONS,
       delimiter,
       on_record: (fields) => {
         if (fields.every((field) => field.trim() === "")) return null;
@@ -215,7 +232,7 @@ type RawRecord = { fields: string[]; line: number };
 // `relax_quotes` keeps a stray quote inside an unquoted field ("12" pipe") as text instead of
 // refusing the whole file for it. Record delimiters are listed so a file that mixes CRLF and LF
 // (two exports pasted together) still splits at every line end.
-const PARSE_OPTIONS = {
+export const CSV_PARSE_OPTIONS = {
   relax_column_count: true,
   relax_quotes: true,
   skip_empty_lines: true,
@@ -236,7 +253,7 @@ function parseRecords(
   let end = 0;
   try {
     parse(bytes, {
-      ...PARSE_OPTIONS,
+      ...CSV_PARSE_OPTIONS,
       delimiter,
       on_record: (fields, context) => {
         const line = lines.at(end);

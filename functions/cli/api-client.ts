@@ -8,10 +8,13 @@
  * members, which are kept (loose objects) so that `--json` prints the answer whole.
  */
 import { z } from "zod";
+import { type FieldError, ProblemSchema } from "#api/problem.ts";
+import {
+  UploadAnswerSchema as ApiUploadAnswerSchema,
+  UploadResultSchema as ApiUploadResultSchema,
+} from "#api/upload-invoices.ts";
 import type { ApiLocation } from "./api-location.ts";
 import { CliError, UsageError } from "./command.ts";
-
-export type FieldError = { path: string; message: string };
 
 /** RFC 9457 problem details as the API sends them (docs/API.md, "Errors"). */
 export type Problem = {
@@ -59,28 +62,14 @@ export class ApiUnreachableError extends Error {
 
 // ——— what the CLI reads of the answers ———
 
-const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
-
-export const UploadResultSchema = z.looseObject({
-  invoiceNumber: z.string().nullable(),
-  status: z.enum(["created", "updated", "unchanged", "rejected"]),
-  row: z.number().int().optional(),
-  errors: z.array(FieldErrorSchema),
-});
+/** The API's own upload answer, each result loose: members a newer API adds are kept, for `--json`. */
+export const UploadResultSchema = ApiUploadResultSchema.loose();
 export type UploadResult = z.infer<typeof UploadResultSchema>;
+export type { UploadSummary } from "#api/upload-invoices.ts";
 
-export const UploadSummarySchema = z.object({
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  rejected: z.number().int(),
-});
-export type UploadSummary = z.infer<typeof UploadSummarySchema>;
-
-export const UploadAnswerSchema = z.looseObject({
+export const UploadAnswerSchema = ApiUploadAnswerSchema.extend({
   results: z.array(UploadResultSchema),
-  summary: UploadSummarySchema,
-});
+}).loose();
 export type UploadAnswer = z.infer<typeof UploadAnswerSchema>;
 
 const NextActionSchema = z.looseObject({
@@ -330,12 +319,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-const ProblemBodySchema = z.looseObject({
-  type: z.string().optional(),
-  title: z.string().optional(),
-  status: z.number().int().optional(),
-  detail: z.string().optional(),
-  errors: z.array(FieldErrorSchema).optional(),
+/** The API's problem details, any member of which may be missing from an answer that did not come from dun. */
+const ProblemBodySchema = ProblemSchema.partial().extend({
   // API Gateway's own answers (a throttle, a missing route before the Lambda) say only this.
   message: z.string().optional(),
 });

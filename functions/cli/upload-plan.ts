@@ -14,7 +14,7 @@
  * API's own words, and the repeat is never sent.
  */
 import { parse } from "csv-parse/sync";
-import { CSV_COLUMNS } from "#api/csv-invoices.ts";
+import { CSV_PARSE_OPTIONS, splitHeader } from "#api/csv-invoices.ts";
 import type { UploadResult } from "./api-client.ts";
 
 export type UploadLimits = {
@@ -47,16 +47,6 @@ export type UploadPlan = {
 
 // ——— CSV ———
 
-// The options functions/api/csv-invoices.ts reads uploads with: the same records, the same rows.
-const PARSE_OPTIONS = {
-  relax_column_count: true,
-  relax_quotes: true,
-  skip_empty_lines: true,
-  trim: true,
-  record_delimiter: ["\r\n", "\n"],
-};
-
-type Delimiter = "," | ";";
 type CsvRecord = { fields: string[]; start: number; end: number };
 
 const LF = 0x0a;
@@ -184,14 +174,15 @@ function csvChunk(
 
 /** Every record of the file, with the bytes it spans; undefined when the file is not CSV the API reads. */
 function readRecords(bytes: Buffer): CsvRecord[] | undefined {
-  const delimiter = delimiterOf(bytes);
-  if (!delimiter) return undefined;
+  const header = splitHeader(bytes);
+  if (!header.ok) return undefined;
   const records: CsvRecord[] = [];
   let start = 0;
   try {
+    // The options and the delimiter the API reads the file with: the same records, the same rows.
     parse(bytes, {
-      ...PARSE_OPTIONS,
-      delimiter,
+      ...CSV_PARSE_OPTIONS,
+      delimiter: header.delimiter,
       on_record: (fields: string[], context: { bytes: number }) => {
         records.push({ fields, start, end: context.bytes });
         start = context.bytes;
@@ -202,35 +193,6 @@ function readRecords(bytes: Buffer): CsvRecord[] | undefined {
     return undefined;
   }
   return records;
-}
-
-// Thrown from inside csv-parse to stop it once the header is read.
-const HEADER_FOUND = new Error("header found");
-
-/** The delimiter that splits the header into known column names, as the API decides it. */
-function delimiterOf(bytes: Buffer): Delimiter | undefined {
-  const splits = ["," as const, ";" as const].flatMap((delimiter) => {
-    let header: string[] | undefined;
-    try {
-      parse(bytes, {
-        ...PARSE_OPTIONS,
-        delimiter,
-        on_record: (fields: string[]) => {
-          if (fields.every((field) => field.trim() === "")) return null;
-          header = fields;
-          throw HEADER_FOUND;
-        },
-      });
-    } catch (error) {
-      if (error !== HEADER_FOUND) return [];
-    }
-    const known = header?.some((field) => CSV_COLUMNS.includes(field.trim()));
-    return known && header ? [{ delimiter, fields: header.join("\u0000") }] : [];
-  });
-  const [first, second] = splits;
-  if (!first) return undefined;
-  // Both work only when the header has neither delimiter in it: then it is one column either way.
-  return second === undefined || second.fields === first.fields ? first.delimiter : undefined;
 }
 
 function isBlank(record: CsvRecord): boolean {

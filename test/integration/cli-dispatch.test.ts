@@ -15,6 +15,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { EXIT } from "../../functions/cli/command.ts";
 import { setScheduleState } from "../../functions/cli/dispatch.ts";
 import { runCommand } from "../../functions/cli/run.ts";
+import { terminal } from "../support/cli.ts";
 
 const scheduler = mockClient(SchedulerClient);
 const NOW = new Date("2026-11-20T10:00:00Z");
@@ -49,22 +50,6 @@ function schedule(
     LastModificationDate: new Date("2026-06-01T00:00:00Z"),
     ...overrides,
   };
-}
-
-function terminal(options: { json?: boolean } = {}) {
-  const out = {
-    text: "",
-    write(text: string) {
-      out.text += text;
-    },
-  };
-  const err = {
-    text: "",
-    write(text: string) {
-      err.text += text;
-    },
-  };
-  return { out, err, json: options.json ?? false };
 }
 
 beforeEach(() => {

@@ -3,16 +3,13 @@
  * exit codes scripts branch on (docs/CLI.md), stdout kept to the answer, and local mode's
  * .dun/local.json found in the directory the command runs in.
  */
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Api, startApi } from "../support/api.ts";
+import { closedPort, runDun } from "../support/cli.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
-
-const BIN = path.resolve(import.meta.dirname, "../../functions/cli/bin.js");
 
 let api: Api<"a">;
 let url: string;
@@ -20,27 +17,7 @@ let dir: string;
 
 /** `dun …` in `dir`, with only PATH and HOME from this environment, so no DUN_* or AWS_* leaks in. */
 function dun(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: dir,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runDun(args, { cwd: dir, env });
 }
 
 beforeAll(async () => {
@@ -142,15 +119,3 @@ describe("local mode's .dun/local.json", () => {
     await rm(path.join(dir, ".dun"), { recursive: true });
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -2,7 +2,6 @@
  * `dun status`, `dun list` and `dun aging` against the real API over HTTP, with `--json` and
  * without, and what the user reads when the API refuses a request or cannot be reached.
  */
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { showAging } from "../../functions/cli/aging.ts";
 import { DunApi, type InvoiceQuery } from "../../functions/cli/api-client.ts";
@@ -10,27 +9,11 @@ import { EXIT } from "../../functions/cli/command.ts";
 import { listInvoices, showStatus } from "../../functions/cli/invoices.ts";
 import { runCommand } from "../../functions/cli/run.ts";
 import { type Api, startApi } from "../support/api.ts";
+import { closedPort, terminal } from "../support/cli.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
 
 let api: Api<"a">;
 let client: DunApi;
-
-/** stdout and stderr as a terminal would show them. */
-function terminal(options: { json?: boolean } = {}) {
-  const out = {
-    text: "",
-    write(text: string) {
-      out.text += text;
-    },
-  };
-  const err = {
-    text: "",
-    write(text: string) {
-      err.text += text;
-    },
-  };
-  return { out, err, json: options.json ?? false };
-}
 
 const ITALIAN = {
   ...anInvoiceInput().customer,
@@ -288,15 +271,3 @@ describe("when the API cannot be reached", () => {
     expect(JSON.parse(fromOption.out.text).error).toMatchObject({ exitCode: 4 });
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

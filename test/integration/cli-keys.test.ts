@@ -3,7 +3,6 @@
  * once and stored only as its hash, only for a tenant that exists, and a tenant file is checked
  * before anything is written. The last tests run the real CLI as a subprocess.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,25 +16,15 @@ import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import { CliError, tableNameOf } from "../../functions/cli/command.ts";
 import { createKey } from "../../functions/cli/keys.ts";
 import { putTenant } from "../../functions/cli/tenant.ts";
+import { output, runDun } from "../support/cli.ts";
 import { TENANT } from "../support/pipeline.ts";
 
 const KEY_LINE = /^dun_[A-Za-z0-9_-]{43}$/gm;
-const BIN = path.resolve(import.meta.dirname, "../../functions/cli/bin.js");
 
 let dynamo: LocalDynamo;
 let tenants: TenantTable;
 let apiKeys: ApiKeyTable;
 let dir: string;
-
-/** What a command printed, as the terminal would show it. */
-function output() {
-  return {
-    text: "",
-    write(text: string) {
-      this.text += text;
-    },
-  };
-}
 
 async function scan(): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await dynamo.documents.send(new ScanCommand({ TableName: dynamo.tableName }));
@@ -48,34 +37,9 @@ async function tenantFile(name: string, content: unknown): Promise<string> {
   return file;
 }
 
-/**
- * Runs `node functions/cli/bin.js …` in a directory of its own, with only the environment given
- * (and PATH, and a HOME without AWS profiles). The AWS SDK's notice that its releases after
- * January 2027 need Node 22 is turned off, so that stderr holds only what dun says.
- */
+/** `dun …` in `dir`, away from the repository, whose .dun/local.json (local mode running) would send keys there. */
 function dun(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      // Away from the repository, whose .dun/local.json (local mode running) would send keys there.
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: dir,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        ...env,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runDun(args, { cwd: dir, env });
 }
 
 beforeEach(async () => {

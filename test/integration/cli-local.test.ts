@@ -17,6 +17,7 @@ import { EXIT, UsageError } from "../../functions/cli/command.ts";
 import { dispatchTargetOf, setLocalDispatch } from "../../functions/cli/dispatch.ts";
 import { createLocalKey } from "../../functions/cli/keys.ts";
 import { runCommand } from "../../functions/cli/run.ts";
+import { terminal } from "../support/cli.ts";
 
 type Seen = { method: string; path: string; body: unknown; authorization?: string };
 
@@ -59,22 +60,6 @@ function stub(routes: Record<string, (body: unknown) => unknown>): Promise<{ ser
       resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
     ),
   );
-}
-
-function terminal(options: { json?: boolean } = {}) {
-  const out = {
-    text: "",
-    write(text: string) {
-      out.text += text;
-    },
-  };
-  const err = {
-    text: "",
-    write(text: string) {
-      err.text += text;
-    },
-  };
-  return { out, err, json: options.json ?? false };
 }
 
 beforeAll(async () => {

@@ -15,30 +15,12 @@ import { runCommand } from "../../functions/cli/run.ts";
 import { type UploadReport, uploadFile } from "../../functions/cli/upload.ts";
 import { planCsvUpload } from "../../functions/cli/upload-plan.ts";
 import { type Api, startApi } from "../support/api.ts";
+import { terminal } from "../support/cli.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
 
 let api: Api<"a" | "b" | "c">;
 let url: string;
 let dir: string;
-
-/** stdout and stderr as a terminal would show them; stderr a terminal only when `tty`. */
-function terminal(options: { json?: boolean; tty?: boolean } = {}) {
-  const out = {
-    text: "",
-    write(text: string) {
-      out.text += text;
-    },
-  };
-  const err = {
-    text: "",
-    isTTY: options.tty ?? false,
-    columns: 100,
-    write(text: string) {
-      err.text += text;
-    },
-  };
-  return { out, err, json: options.json ?? false };
-}
 
 function client(who: "a" | "b" | "c"): DunApi {
   return new DunApi({ url, key: api.keys[who], source: "--api" });

@@ -138,7 +138,8 @@ describe("npm start", () => {
     const { apiUrl, inboxUrl } = await ready;
     const pid = child.pid as number;
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once("exit", (code, signal) => resolve({ code, signal })),
+      // "close", not "exit": npm may end before dun has written its last words to the shared pipe.
+      child.once("close", (code, signal) => resolve({ code, signal })),
     );
 
     // Ctrl-C in a terminal signals the whole foreground process group.

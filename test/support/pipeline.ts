@@ -12,27 +12,17 @@ import { withLocalSendEvents } from "#adapters/ses/send-events.ts";
 import { createInvoice, type Invoice } from "#domain/invoice/invoice.ts";
 import { type InvoiceInput, InvoiceInputSchema } from "#domain/invoice/invoice-input.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
-import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
 import { type Tenant, type TenantInput, TenantSchema } from "#domain/tenant/tenant.ts";
 import type { SesEvent } from "#events/ses-event.ts";
+import { DEMO_TENANT } from "#local/demo.ts";
 import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import { LocalPipeline, SendEventBuffer } from "#local/local-pipeline.ts";
 import { type LocalSes, startLocalSes } from "#local/local-ses.ts";
 import type { MemoryDueQueue } from "#local/memory-queue.ts";
 import type { SenderDeps, SendOutcome } from "#sending/process-due-invoice.ts";
 
-export const TENANT: TenantInput = {
-  id: "nordlys",
-  name: "Nordlys Regnskap",
-  legalName: "Nordlys Regnskap AS",
-  organisationNumber: "923 456 789 MVA",
-  address: ["Storgata 1", "0155 Oslo"],
-  country: "NO",
-  replyTo: "faktura@nordlys.example",
-  ownerEmail: "eier@nordlys.example",
-  payment: { iban: "NO9386011117947", bic: "DNBANOKK" },
-  policy: DEFAULT_POLICY_INPUT,
-};
+/** The demo seller of local mode, under the id the tests know it by. */
+export const TENANT: TenantInput = { ...DEMO_TENANT, id: "nordlys" };
 
 export type Pipeline = {
   dynamo: LocalDynamo;
