@@ -1,17 +1,81 @@
-import { Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { Alarms } from "./constructs/alarms.ts";
+import { Api } from "./constructs/api.ts";
 import { Data } from "./constructs/data.ts";
+import { Dispatch } from "./constructs/dispatch.ts";
+import { Events } from "./constructs/events.ts";
+import { Sending } from "./constructs/sending.ts";
 
 export interface DunStackProps extends StackProps {
   readonly production: boolean;
+  /** The SES identity dun sends through: a domain verified in SES (example.com). */
+  readonly senderDomain: string;
+  /** The From address; `reminders@<senderDomain>` unless given. */
+  readonly fromAddress?: string;
+  /** Minutes between dispatcher ticks; 1 unless given. */
+  readonly tickMinutes?: number;
+  /** Where alarms are emailed; none unless given. */
+  readonly alarmEmail?: string;
 }
 
-/** dun in one stack, composed of named constructs; later issues add api, dispatch, sending, events and alarms. */
+/** dun in one stack, composed of named constructs: data, api, sending, dispatch, events and alarms. */
 export class DunStack extends Stack {
   readonly data: Data;
+  readonly api: Api;
+  readonly sending: Sending;
+  readonly dispatch: Dispatch;
+  readonly events: Events;
+  readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: DunStackProps) {
     super(scope, id, props);
-    this.data = new Data(this, "Data", { production: props.production });
+    const { production, senderDomain } = props;
+    const fromAddress = props.fromAddress ?? `reminders@${senderDomain}`;
+    if (!fromAddress.endsWith(`@${senderDomain}`))
+      throw new Error(`fromAddress ${fromAddress} must be at the sender domain ${senderDomain}`);
+
+    this.data = new Data(this, "Data", { production });
+    const table = this.data.table;
+    this.api = new Api(this, "Api", { table, production });
+    this.sending = new Sending(this, "Sending", { table, production, senderDomain, fromAddress });
+    this.dispatch = new Dispatch(this, "Dispatch", {
+      table,
+      production,
+      sendQueue: this.sending.queue,
+      tickMinutes: props.tickMinutes ?? 1,
+    });
+    this.events = new Events(this, "Events", { table, production, sending: this.sending, fromAddress });
+    this.alarms = new Alarms(this, "Alarms", {
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+      topicKey: this.sending.topicKey,
+      deadLetterQueues: {
+        Send: this.sending.deadLetterQueue,
+        Tick: this.dispatch.deadLetterQueue,
+        Events: this.events.deadLetterQueue,
+      },
+      functions: {
+        Api: this.api.function,
+        Dispatcher: this.dispatch.function,
+        Sender: this.sending.function,
+        Events: this.events.function,
+      },
+    });
+
+    new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "DUN_API_URL" });
+    new CfnOutput(this, "TableName", { value: table.tableName });
+    new CfnOutput(this, "ScheduleName", {
+      value: this.dispatch.schedule.scheduleName,
+      description: "DUN_SCHEDULE_NAME (dun dispatch pause|resume)",
+    });
+    new CfnOutput(this, "ScheduleGroupName", {
+      value: this.dispatch.scheduleGroup.scheduleGroupName,
+      description: "DUN_SCHEDULE_GROUP",
+    });
+    new CfnOutput(this, "ConfigurationSetName", {
+      value: this.sending.configurationSet.configurationSetName,
+    });
+    new CfnOutput(this, "SendQueueUrl", { value: this.sending.queue.queueUrl });
+    new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
   }
 }

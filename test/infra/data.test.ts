@@ -1,10 +1,9 @@
-import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { DunStack } from "../../infra/dun-stack.ts";
+import { testStack } from "./stack.ts";
 
 function synth(production: boolean) {
-  return Template.fromStack(new DunStack(new App(), "Test", { production }));
+  return Template.fromStack(testStack({ production }));
 }
 
 describe("the data table", () => {

@@ -1,0 +1,58 @@
+/**
+ * How every Lambda is bundled: one set of choices, read by the CDK constructs (NodejsFunction's
+ * `bundling` prop) and by the bench and tests (plain esbuild), so what is measured is what ships.
+ */
+import { OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
+import type { BuildOptions } from "esbuild";
+
+/** Each Lambda's handler file, relative to the repository root. */
+export const LAMBDA_ENTRIES = {
+  api: "functions/handlers/api.ts",
+  dispatcher: "functions/handlers/dispatcher.ts",
+  sender: "functions/handlers/sender.ts",
+  events: "functions/handlers/events.ts",
+} as const;
+
+export type LambdaName = keyof typeof LAMBDA_ENTRIES;
+
+/**
+ * The AWS SDK v3 clients are left out because the nodejs22.x runtime ships them. Everything else
+ * is bundled — @aws-sdk/lib-dynamodb, Powertools, zod, handlebars — because the runtime is not
+ * documented to carry it, and so that the version tested is the version that runs.
+ */
+export const EXTERNAL_MODULES = ["@aws-sdk/client-*"];
+
+/** The options every Lambda bundle shares (NodejsFunction `bundling`). */
+export const BUNDLING = {
+  minify: true,
+  sourceMap: true, // stack traces in CloudWatch name the TypeScript source lines
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false, // the map names lines; it need not carry the sources too
+  target: "node22",
+  format: OutputFormat.ESM,
+  mainFields: ["module", "main"], // prefer a dependency's ESM build: it tree-shakes
+  // ESM bundles of CommonJS dependencies still call require(); give them one.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  externalModules: EXTERNAL_MODULES,
+};
+
+/**
+ * The same bundling as plain esbuild options, as NodejsFunction hands them to esbuild, so the
+ * bench and the tests build exactly what the CDK deploys.
+ */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: BUNDLING.target,
+    format: "esm",
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
+    mainFields: BUNDLING.mainFields,
+    banner: { js: BUNDLING.banner },
+    external: BUNDLING.externalModules,
+  };
+}

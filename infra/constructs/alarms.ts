@@ -1,0 +1,104 @@
+import { Duration } from "aws-cdk-lib";
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  Metric,
+  TreatMissingData,
+} from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+
+export interface AlarmsProps {
+  /** Who is told; without it, subscribe to the topic yourself. */
+  readonly alarmEmail?: string;
+  readonly topicKey: IKey;
+  readonly deadLetterQueues: Record<string, IQueue>;
+  readonly functions: Record<string, IFunction>;
+}
+
+/** SES pauses an account whose bounce rate passes 10 % or complaint rate 0.5 %: warn at half and a fifth of that. */
+export const BOUNCE_RATE_THRESHOLD = 0.05;
+export const COMPLAINT_RATE_THRESHOLD = 0.001;
+
+/**
+ * What an operator must hear about: anything in a dead-letter queue (a reminder, a tick or an
+ * SES event given up on), a Lambda failing, and the SES reputation rates before SES acts on them.
+ */
+export class Alarms extends Construct {
+  readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    this.topic = new Topic(this, "Topic", {
+      displayName: "dun alarms",
+      masterKey: props.topicKey,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes to the encrypted topic.
+    props.topicKey.grant(
+      new ServicePrincipal("cloudwatch.amazonaws.com"),
+      "kms:GenerateDataKey*",
+      "kms:Decrypt",
+    );
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(this.topic);
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      this.alarm(`${name}DeadLetters`, action, {
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: "Maximum",
+        }),
+        threshold: 1,
+        description: `${name}: messages in the dead-letter queue; look at them, then redrive or delete`,
+      });
+    }
+    for (const [name, fn] of Object.entries(props.functions)) {
+      this.alarm(`${name}Errors`, action, {
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+        threshold: 1,
+        description: `${name} Lambda: invocations failed; see its log group`,
+      });
+    }
+    this.alarm("BounceRate", action, {
+      metric: sesReputation("Reputation.BounceRate"),
+      threshold: BOUNCE_RATE_THRESHOLD,
+      description: "SES bounce rate ≥ 5 %: clean the addresses before SES reviews the account (10 %)",
+    });
+    this.alarm("ComplaintRate", action, {
+      metric: sesReputation("Reputation.ComplaintRate"),
+      threshold: COMPLAINT_RATE_THRESHOLD,
+      description: "SES complaint rate ≥ 0.1 %: SES reviews the account at 0.5 %",
+    });
+  }
+
+  private alarm(
+    id: string,
+    action: IAlarmAction,
+    props: { metric: Metric; threshold: number; description: string },
+  ) {
+    const alarm = new Alarm(this, id, {
+      metric: props.metric,
+      threshold: props.threshold,
+      alarmDescription: props.description,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // No data means nothing failed and nothing was sent.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(action);
+    return alarm;
+  }
+}
+
+/** The account's reputation rates, which SES publishes without dimensions. */
+function sesReputation(metricName: string): Metric {
+  return new Metric({ namespace: "AWS/SES", metricName, statistic: "Maximum", period: Duration.hours(1) });
+}

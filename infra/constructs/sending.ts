@@ -1,0 +1,138 @@
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { type IGrantable, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  EmailSendingEvent,
+  EventDestination,
+  SuppressionReasons,
+} from "aws-cdk-lib/aws-ses";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { DunFunction } from "./dun-function.ts";
+
+export interface SendingProps {
+  readonly table: ITableV2;
+  readonly production: boolean;
+  /** The SES identity dun sends from: a verified domain (example.com). */
+  readonly senderDomain: string;
+  /** The From address, at the sender domain. */
+  readonly fromAddress: string;
+}
+
+/** The sender's timeout; the queue's visibility timeout is six times it, as Lambda advises for SQS sources. */
+const SENDER_TIMEOUT = Duration.seconds(30);
+
+/**
+ * From the send queue to SES: the queue the dispatcher fills (and its dead-letter queue), the
+ * sender Lambda that renders and sends each due reminder, and the SES configuration set whose
+ * events (open and click tracking included) go to an SNS topic for the events Lambda.
+ */
+export class Sending extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly function: DunFunction;
+  readonly configurationSet: ConfigurationSet;
+  /** SES events (send, delivery, open, click, bounce, complaint, reject, delay). */
+  readonly sesEvents: Topic;
+  /** Encrypts dun's SNS topics; SES and CloudWatch may use it to publish. */
+  readonly topicKey: Key;
+  /** The SES identity (the sender domain) and the configuration set: the only resources dun may send through. */
+  readonly sendResources: string[];
+
+  constructor(scope: Construct, id: string, props: SendingProps) {
+    super(scope, id);
+
+    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Long enough to look into a failure after a holiday.
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, "Queue", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A message stays hidden while the sender may still be working on it, with room for retries inside one invocation.
+      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
+      // Five tries: SES throttling is retried by SQS, a reminder that fails five times is a bug to look at.
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    this.topicKey = new Key(this, "TopicKey", {
+      description: "dun: encrypts the SES events and alarm topics",
+      enableKeyRotation: true,
+      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.sesEvents = new Topic(this, "SesEvents", {
+      displayName: "dun SES events",
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+
+    this.configurationSet = new ConfigurationSet(this, "ConfigurationSet", {
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // Open and click tracking are on for a configuration set whose event destination takes OPEN and CLICK.
+    new ConfigurationSetEventDestination(this, "EventDestination", {
+      configurationSet: this.configurationSet,
+      destination: EventDestination.snsTopic(this.sesEvents),
+      events: [
+        EmailSendingEvent.SEND,
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.OPEN,
+        EmailSendingEvent.CLICK,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.REJECT,
+        EmailSendingEvent.DELIVERY_DELAY,
+      ],
+    });
+    this.topicKey.grant(new ServicePrincipal("ses.amazonaws.com"), "kms:GenerateDataKey*", "kms:Decrypt");
+
+    const stack = Stack.of(this);
+    this.sendResources = [
+      stack.formatArn({ service: "ses", resource: "identity", resourceName: props.senderDomain }),
+      stack.formatArn({
+        service: "ses",
+        resource: "configuration-set",
+        resourceName: this.configurationSet.configurationSetName,
+      }),
+    ];
+
+    this.function = new DunFunction(this, "Function", {
+      handler: "sender",
+      description: "dun sender: renders and sends each due reminder",
+      tableName: props.table.tableName,
+      production: props.production,
+      timeout: SENDER_TIMEOUT,
+      // Rendering is CPU-bound; more memory is more CPU.
+      memorySize: 512,
+      environment: {
+        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        FROM_ADDRESS: props.fromAddress,
+      },
+    });
+    // The sender claims a stage, records the message and completes it.
+    this.function.grantTable(props.table, "readWrite");
+    this.grantSend(this.function);
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        // A throttled send comes back alone; the rest of the batch is not sent again.
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+
+  /** ses:SendRawEmail through the configured identity and configuration set, and nothing else. */
+  grantSend(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ["ses:SendRawEmail"], resources: this.sendResources }),
+    );
+  }
+}

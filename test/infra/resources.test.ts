@@ -1,0 +1,144 @@
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { testStack } from "./stack.ts";
+
+let template: Template;
+beforeAll(() => {
+  template = Template.fromStack(testStack({ alarmEmail: "ops@example.com", tickMinutes: 2 }));
+});
+
+describe("the Lambdas", () => {
+  it("are four, Node.js 22 on arm64, with a log group that has a retention", () => {
+    const functions = template.findResources("AWS::Lambda::Function");
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        TABLE_NAME: { Ref: expect.stringMatching(/^DataTable/) },
+        POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^dun-/),
+        LOG_LEVEL: expect.any(String),
+      });
+    }
+    template.allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: Match.anyValue() });
+  });
+
+  it("give the sender and the events Lambda the configuration set and the From address", () => {
+    for (const service of ["dun-sender", "dun-events"]) {
+      template.hasResourceProperties("AWS::Lambda::Function", {
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: service,
+            SES_CONFIGURATION_SET: Match.anyValue(),
+            FROM_ADDRESS: "reminders@example.com",
+          }),
+        },
+      });
+    }
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: "dun-dispatcher",
+          SEND_QUEUE_URL: Match.anyValue(),
+        }),
+      },
+    });
+  });
+});
+
+describe("the send queue", () => {
+  it("hides a message for six times the sender's timeout and gives up after five receives", () => {
+    const sender = Object.values(template.findResources("AWS::Lambda::Function")).find(
+      (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === "dun-sender",
+    );
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: sender?.Properties.Timeout * 6,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it("feeds the sender in batches that report item failures", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      BatchSize: 10,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+  });
+});
+
+describe("the dispatcher tick", () => {
+  it("is a rate schedule in dun's group with a retry policy and a dead-letter queue", () => {
+    template.resourceCountIs("AWS::Scheduler::ScheduleGroup", 1);
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(2 minutes)",
+      GroupName: Match.anyValue(),
+      Target: Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+  });
+
+  it("names the schedule and its group in the outputs", () => {
+    template.hasOutput("ScheduleName", Match.anyValue());
+    template.hasOutput("ScheduleGroupName", Match.anyValue());
+  });
+});
+
+describe("SES", () => {
+  it("tracks opens and clicks and sends every event to an encrypted SNS topic the events Lambda reads", () => {
+    template.hasResourceProperties("AWS::SES::ConfigurationSet", {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+    template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(["send", "delivery", "open", "click", "bounce", "complaint"]),
+        SnsDestination: { TopicARN: Match.anyValue() },
+      }),
+    });
+    template.allResourcesProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "lambda" });
+  });
+});
+
+describe("the HTTP API", () => {
+  it("sends every route to the Lambda without an authorizer, throttled and access-logged", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: "$default",
+      AuthorizationType: "NONE",
+    });
+    template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp("requestId") },
+    });
+  });
+});
+
+describe("the alarms", () => {
+  it("watch each dead-letter queue and each Lambda, and the SES reputation rates", () => {
+    const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
+    // 3 dead-letter queues, 4 Lambdas, bounce and complaint rate.
+    expect(alarms).toHaveLength(9);
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SES",
+      MetricName: "Reputation.BounceRate",
+      Threshold: 0.05,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SES",
+      MetricName: "Reputation.ComplaintRate",
+      Threshold: 0.001,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "ops@example.com",
+    });
+  });
+});
