@@ -136,11 +136,19 @@ export const ROUTES: readonly RouteSpec[] = [
     access: "public",
     response: z.record(z.string(), z.unknown()),
     problems: [],
-    serve: async () => json(200, OPENAPI),
+    serve: async () => json(200, openApi()),
   },
 ];
 
-const OPENAPI = openApiDocument(ROUTES);
+/**
+ * Generated on the first request for it, not when the module loads: every cold start of the API
+ * Lambda would otherwise pay for converting every schema to JSON Schema, for a route rarely asked.
+ */
+let document: Record<string, unknown> | undefined;
+const openApi = () => {
+  document ??= openApiDocument(ROUTES);
+  return document;
+};
 
 const MATCHERS = ROUTES.map((route) => ({
   route,

@@ -1,7 +1,7 @@
 /**
  * The commands that drive local mode through its local-only routes — `dun clock`, `dun dispatch`
- * locally and `dun keys create` locally — against a stub of those routes that follows their
- * contract, and where the CLI finds the API: --api/--key, DUN_API_URL/DUN_API_KEY, .dun/local.json.
+ * locally and `dun keys create` locally — against a stub of those routes that records exactly
+ * what is sent, then once against local mode itself, and where the CLI finds the API: --api/--key, DUN_API_URL/DUN_API_KEY, .dun/local.json.
  */
 
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startLocalStack } from "#local/local-stack.ts";
 import { DunApi } from "../../functions/cli/api-client.ts";
 import { apiLocationOf, findApi } from "../../functions/cli/api-location.ts";
 import { advanceClock, advanceRequestOf, showClock } from "../../functions/cli/clock.ts";
@@ -332,5 +333,43 @@ describe("where the CLI finds the API", () => {
       `dun: no API key for ${localUrl} (needed for /v1/reports/aging): pass --key KEY or set DUN_API_KEY; \`dun keys create\` makes one\n`,
     );
     expect(seen).toEqual([]);
+  });
+});
+
+describe("against local mode itself", () => {
+  it("moves the clock, holds the dispatcher and makes a key through the real local routes", async () => {
+    // Prepare: local mode with its clock stopped on Monday 23 November 2026, 08:00 UTC.
+    const stack = await startLocalStack({ start: new Date("2026-11-23T08:00:00Z"), speed: 0 });
+    try {
+      const api = new DunApi({ url: stack.apiUrl, source: "--api" });
+      const [paused, advanced, resumed, clock, key] = [
+        terminal(),
+        terminal({ json: true }),
+        terminal(),
+        terminal(),
+        terminal({ json: true }),
+      ];
+
+      // Act
+      await setLocalDispatch({ api, terminal: paused }, true);
+      await advanceClock({ api, terminal: advanced }, { duration: "1d" });
+      await setLocalDispatch({ api, terminal: resumed }, false);
+      await showClock({ api, terminal: clock });
+      await createLocalKey({ api, terminal: key }, { tenant: "fjellbyen" });
+
+      // Assess
+      expect(JSON.parse(advanced.out.text)).toEqual({
+        now: "2026-11-24T08:00:00.000Z",
+        ticks: 0,
+        emailsSent: 0,
+      });
+      expect(clock.out.text).toContain("local clock: 2026-11-24 08:00 UTC");
+      const { tenantId, apiKey } = JSON.parse(key.out.text);
+      expect(tenantId).toBe("fjellbyen");
+      const own = new DunApi({ url: stack.apiUrl, key: apiKey, source: "--api" });
+      expect((await own.listInvoices()).invoices).toEqual([]);
+    } finally {
+      await stack.close();
+    }
   });
 });

@@ -64,6 +64,12 @@ const InvoiceItemSchema = z.object({
   requests: z.record(z.string(), IdempotentResponseSchema).optional(),
 });
 
+/** An invoice item as read: validated, its version on the invoice, its claim and remembered requests. */
+function storedInvoiceOf(Item: Record<string, unknown>): StoredInvoice {
+  const item = InvoiceItemSchema.parse(Item);
+  return { invoice: { ...item.invoice, version: item.version }, claim: item.claim, requests: item.requests };
+}
+
 /** BatchGetItem takes at most 100 keys, BatchWriteItem 25 items. */
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
@@ -140,12 +146,7 @@ export class InvoiceTable {
       }),
     );
     if (!Item) return undefined;
-    const item = InvoiceItemSchema.parse(Item);
-    return {
-      invoice: { ...item.invoice, version: item.version },
-      claim: item.claim,
-      requests: item.requests,
-    };
+    return storedInvoiceOf(Item);
   }
 
   /** A new invoice; `conflict` when one with that number exists already. */
@@ -182,12 +183,8 @@ export class InvoiceTable {
           }),
         );
         for (const Item of Responses?.[this.tableName] ?? []) {
-          const item = InvoiceItemSchema.parse(Item);
-          found.set(item.invoice.invoiceNumber, {
-            invoice: { ...item.invoice, version: item.version },
-            claim: item.claim,
-            requests: item.requests,
-          });
+          const stored = storedInvoiceOf(Item);
+          found.set(stored.invoice.invoiceNumber, stored);
         }
         keys = UnprocessedKeys?.[this.tableName]?.Keys;
       }
@@ -431,8 +428,7 @@ export class InvoiceTable {
         }),
       );
       for (const Item of page.Items ?? []) {
-        const item = InvoiceItemSchema.parse(Item);
-        invoices.push({ invoice: { ...item.invoice, version: item.version }, claim: item.claim });
+        invoices.push(storedInvoiceOf(Item));
       }
       cursor = page.LastEvaluatedKey;
     } while (cursor);
@@ -456,10 +452,7 @@ export class InvoiceTable {
         ExclusiveStartKey: options.after === undefined ? undefined : invoiceKey(tenantId, options.after),
       }),
     );
-    const invoices = (page.Items ?? []).map((Item) => {
-      const item = InvoiceItemSchema.parse(Item);
-      return { invoice: { ...item.invoice, version: item.version }, claim: item.claim };
-    });
+    const invoices = (page.Items ?? []).map(storedInvoiceOf);
     const last = page.LastEvaluatedKey
       ? String(page.LastEvaluatedKey.sk).slice("INVOICE#".length)
       : undefined;

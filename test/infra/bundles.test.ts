@@ -1,0 +1,48 @@
+/**
+ * The Lambda bundles as the CDK builds them (infra/bundling.ts): complete and loadable. Their size
+ * against the 1 MB goal is a figure of `npm run bench` (bench/bundles.bench.ts), like every goal.
+ */
+import { rm } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Bundle,
+  bundle,
+  bundleDirectory,
+  LAMBDA_ENVIRONMENT,
+  loadInFreshNode,
+} from "../../bench/bundles.bench.ts";
+import { EXTERNAL_MODULES, LAMBDA_ENTRIES, type LambdaName } from "../../infra/bundling.ts";
+
+/** What a bundle may leave to the runtime: Node.js built-ins and the modules infra/bundling.ts externalises. */
+function providedByRuntime(module: string): boolean {
+  if (module.startsWith("node:")) return true;
+  return EXTERNAL_MODULES.some((pattern) => new RegExp(`^${pattern.replaceAll("*", "[^/]+")}$`).test(module));
+}
+
+describe.each(Object.keys(LAMBDA_ENTRIES) as LambdaName[])("the %s Lambda bundle", (name) => {
+  let directory: string;
+  let built: Bundle;
+  beforeAll(async () => {
+    directory = await bundleDirectory();
+    built = await bundle(LAMBDA_ENTRIES[name], directory, name);
+  });
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it("builds without warnings, leaving out only what the runtime provides", () => {
+    const externals = Object.values(built.metafile.outputs).flatMap((output) =>
+      output.imports.filter((imported) => imported.external).map((imported) => imported.path),
+    );
+    expect(built.warnings).toEqual([]);
+    expect(externals.filter((module) => !providedByRuntime(module))).toEqual([]);
+  });
+
+  it("loads in a fresh Node.js process with its environment and exports a handler", async () => {
+    // Act: the bundle's directory resolves only @aws-sdk/*, as the runtime does (bench/bundles.bench.ts).
+    const loaded = await loadInFreshNode(built.file, LAMBDA_ENVIRONMENT[name]);
+
+    // Assess
+    expect(loaded.handler).toBe("function");
+  });
+});
