@@ -7,7 +7,7 @@
  * only; another tenant's invoice is simply not found (404, not 403, so that its existence does not
  * leak).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { InvoiceInputSchema } from "#domain/invoice/invoice-input.ts";
 import { PolicySchema } from "#domain/ladder/policy.ts";
 import { AgingReportSchema } from "#domain/reports/aging.ts";

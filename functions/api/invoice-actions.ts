@@ -5,7 +5,7 @@
  * document) and the state-machine function it calls. Amounts come in as decimal strings and are
  * read in the invoice's own currency, which only the stored invoice knows.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { EmailsSchema } from "#domain/invoice/customer.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { DecimalTextSchema } from "#domain/invoice/invoice-input.ts";

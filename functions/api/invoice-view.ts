@@ -2,7 +2,7 @@
  * An invoice as the API shows it: its state, the stage it has reached, what is due and when the
  * next action comes, and its whole timeline. Amounts go out as decimal strings, like they came in.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CustomerSchema } from "#domain/invoice/customer.ts";
 import { countedStages } from "#domain/invoice/delivery.ts";
 import { creditOf, DeliveryStateSchema, type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";

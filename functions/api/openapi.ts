@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas (z.toJSONSchema),
  * never written by hand: what the API checks and what it publishes are the same schemas.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { InvoiceInputSchema } from "#domain/invoice/invoice-input.ts";
 import { PolicySchema } from "#domain/ladder/policy.ts";
 import { AgingReportSchema } from "#domain/reports/aging.ts";

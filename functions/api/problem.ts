@@ -2,7 +2,7 @@
  * The HTTP API's answers: JSON for success, RFC 9457 problem details for every failure, with the
  * fields a client got wrong listed one by one so that it can show them next to its own inputs.
  */
-import { z } from "zod";
+import * as z from "zod";
 import "#domain/zod-messages.ts";
 
 export const FieldErrorSchema = z.object({

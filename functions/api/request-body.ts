@@ -2,7 +2,7 @@
  * Reading a JSON request body: its size, its media type, its syntax and then its shape, each
  * failing with its own status (413, 415, 400, 422) so a client can tell what to fix.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { err, ok, type Result } from "#domain/result.ts";
 import type { HttpRequest } from "./http-request.ts";
 import { type ApiResponse, type FieldError, fieldErrorsOf, pathOf, problem } from "./problem.ts";

@@ -8,7 +8,7 @@
  * (uploadInvoices); what each invoice becomes is decided the same way either way (decideUpload).
  */
 
-import { z } from "zod";
+import * as z from "zod";
 import { type InvoiceTable, inParallel, type StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
 import { createInvoice, type Invoice } from "#domain/invoice/invoice.ts";
 import { InvoiceInputSchema, type ParsedInvoiceInput } from "#domain/invoice/invoice-input.ts";

@@ -7,7 +7,7 @@
  * Answers are checked with zod for what the CLI reads of them, and no more: a newer API may add
  * members, which are kept (loose objects) so that `--json` prints the answer whole.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type FieldError, ProblemSchema } from "#api/problem.ts";
 import {
   UploadAnswerSchema as ApiUploadAnswerSchema,

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { CliError, UsageError } from "./command.ts";
 
 /** Where local mode writes its URLs and key, relative to the directory `npm start` runs in. */

@@ -1,5 +1,5 @@
 /** The message on the send queue: which invoice to look at. Everything else is read fresh. */
-import { z } from "zod";
+import * as z from "zod";
 
 export const DueMessageSchema = z.object({
   tenantId: z.string().min(1).max(64),

@@ -3,7 +3,7 @@
  * refused with control characters (CR/LF would let a name inject a mail header) rather than
  * trusted to be escaped later; HTML itself is escaped when an email is rendered.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isIsoDate } from "#domain/calendar/iso-date.ts";
 import "./zod-messages.ts";
 

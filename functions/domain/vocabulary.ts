@@ -2,7 +2,7 @@
  * The stable words of the domain. They are API values and DynamoDB attribute values, so a rename
  * here is a breaking change.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** The ladder, in the order it is climbed. */
 export const STAGES = ["courtesy", "reminder_1", "reminder_2", "final_notice", "collection"] as const;

@@ -4,7 +4,7 @@
  * configuration, so this is set once, by the modules every schema and every error answer import
  * (text.ts, and the API's problem.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 z.config({
   customError: (issue) =>

@@ -11,7 +11,7 @@
  * SES "reserves the right to add additional fields", so unknown fields are ignored, not refused.
  * Nothing here throws: whatever cannot be read becomes a failure that says which field is wrong.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { err, ok, type Result } from "#domain/result.ts";
 
 export const SES_EVENT_TYPES = [

@@ -1,5 +1,5 @@
 /** The Lambdas' configuration, read once from the environment and checked, so a missing setting fails at start-up. */
-import { z } from "zod";
+import * as z from "zod";
 
 const EnvironmentSchema = z.object({
   TABLE_NAME: z.string().min(3),

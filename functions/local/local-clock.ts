@@ -6,7 +6,7 @@
  *
  * Ticks fall on whole minutes, as the Scheduler's rate(1 minute) does. Time never goes back.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { err, ok, type Result } from "#domain/result.ts";
 
 export const TICK_MS = 60_000;

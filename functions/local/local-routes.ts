@@ -11,7 +11,7 @@
  * - POST /_local/ses-events: SES event notifications, in an SNS or an EventBridge envelope (or bare
  *   records), applied by the same code as the events Lambda → {applied, outcomes, failures}
  */
-import { z } from "zod";
+import * as z from "zod";
 import { newApiKey } from "#api/api-keys.ts";
 import type { ApiDeps, HttpRequest } from "#api/http-api.ts";
 import { type ApiResponse, json, problem } from "#api/problem.ts";

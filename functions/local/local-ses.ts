@@ -10,7 +10,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SESClient } from "@aws-sdk/client-ses";
 import * as sesV2Local from "aws-ses-v2-local";
-import { z } from "zod";
+import * as z from "zod";
 import { PortInUse } from "./listen.ts";
 
 export type StoredEmail = {

@@ -3,7 +3,7 @@
  * previews) hand in plain data; nothing in here reaches back into DynamoDB or the domain's state.
  * Amounts are minor units of the invoice's currency; dates are ISO dates.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PaymentReferenceTypeSchema } from "#domain/payment/payment-reference.ts";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 

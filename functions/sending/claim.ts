@@ -5,7 +5,7 @@
  * whoever completes it — the sender, or the events Lambda on SES's Send event — records exactly
  * what went out. The protocol is written down in docs/DATA-MODEL.md.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 import { StageSchema } from "#domain/vocabulary.ts";
 

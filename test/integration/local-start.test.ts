@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 
 const ReadySchema = z.object({ apiUrl: z.string(), inboxUrl: z.string(), apiKey: z.string() });
 type Ready = z.infer<typeof ReadySchema>;

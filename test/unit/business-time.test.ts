@@ -150,9 +150,9 @@ describe("public holidays", () => {
       expect(isPublicHoliday(date, "NO"), date).toBe(false);
   });
 
-  it("lists both holidays when two fall on one date", () => {
-    const may17 = publicHolidays(2027, "NO").filter((holiday) => holiday.date === "2027-05-17");
-    expect(may17.map((holiday) => holiday.name).sort()).toEqual(["Constitution Day", "Whit Monday"]);
+  it("lists a date two holidays share once", () => {
+    // Constitution Day and Whit Monday, NO 2027.
+    expect(publicHolidays(2027, "NO").filter((date) => date === "2027-05-17")).toEqual(["2027-05-17"]);
   });
 
   it("follows each country's own list", () => {

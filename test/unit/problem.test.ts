@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { fieldErrorsOf, json, type ProblemStatus, problem } from "#api/problem.ts";
 
 const bodyOf = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;

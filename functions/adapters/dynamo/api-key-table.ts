@@ -3,7 +3,7 @@
  * tenant. The key itself is never written; see functions/api/api-keys.ts.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { apiKeyKey } from "./keys.ts";
 
 const ApiKeyItemSchema = z.object({

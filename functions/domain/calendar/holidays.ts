@@ -1,6 +1,7 @@
 /**
  * Public holidays per country (ISO 3166-1 alpha-2) and optional subdivision (the ISO 3166-2 suffix
- * date-holidays uses: "BY" for Bavaria, "ENG" for England), from the `date-holidays` package.
+ * date-holidays uses: "BY" for Bavaria, "ENG" for England), read from holiday-table.json, which
+ * build-holiday-table.ts writes from the `date-holidays` package (why a table: see there).
  *
  * What closes a business day, and why:
  * - Only holidays date-holidays types "public" (statutory days off). Its "bank", "optional",
@@ -17,83 +18,71 @@
  * - A country date-holidays does not know has no holidays; an unknown subdivision falls back to its
  *   country's holidays (date-holidays' own behaviour). Country-level GB holds only the days common
  *   to all of the UK (no August bank holiday): give the subdivision (ENG, SCT, WLS, NIR) for more.
+ * - A year outside the table is refused (HolidaysNotTabled), never answered with "no holidays".
  */
-import Holidays, { type HolidaysTypes } from "date-holidays";
-import { addDays, type IsoDate, isIsoDate } from "#domain/calendar/iso-date.ts";
+import {
+  datesOfTokens,
+  type HolidayTable,
+  type PlaceToken,
+  parsePlace,
+} from "#domain/calendar/holiday-rules.ts";
+import { type IsoDate, isIsoDate } from "#domain/calendar/iso-date.ts";
+import generated from "./holiday-table.json" with { type: "json" };
 
-export interface PublicHoliday {
-  date: IsoDate;
-  /** English name where date-holidays has one, else the local one. */
-  name: string;
-}
+const TABLE: HolidayTable = generated;
 
-// Constructing a Holidays instance parses the country's rules, and every getHolidays call
-// recomputes a whole year (milliseconds each); scheduling asks about the same few places and years.
-const calendars = new Map<string, Holidays>();
-const holidaysByYear = new Map<string, { list: readonly PublicHoliday[]; dates: ReadonlySet<IsoDate> }>();
+/** The years the table answers for, and the date-holidays release it was built from. */
+export const HOLIDAY_TABLE = { firstYear: TABLE.firstYear, lastYear: TABLE.lastYear, source: TABLE.source };
 
-function placeKey(country: string, subdivision: string | undefined): string {
-  return subdivision ? `${country.toUpperCase()}-${subdivision.toUpperCase()}` : country.toUpperCase();
-}
-
-function calendarFor(country: string, subdivision: string | undefined): Holidays {
-  const key = placeKey(country, subdivision);
-  let calendar = calendars.get(key);
-  if (!calendar) {
-    // In UTC, start and end are the local wall-clock times written as UTC, free of DST: a
-    // holiday's days can be read straight off them.
-    const options = { timezone: "UTC", types: ["public" as const] };
-    calendar = subdivision
-      ? new Holidays(country.toUpperCase(), subdivision.toUpperCase(), options)
-      : new Holidays(country.toUpperCase(), options);
-    calendars.set(key, calendar);
+export class HolidaysNotTabled extends RangeError {
+  override readonly name = "HolidaysNotTabled";
+  constructor(readonly year: number) {
+    super(
+      `public holidays are tabled for ${TABLE.firstYear}–${TABLE.lastYear} only, not ${year}: ` +
+        "move HOLIDAY_TABLE_YEARS in build-holiday-table.ts and run npm run build:holidays",
+    );
   }
-  return calendar;
 }
 
-/** Each local date the holiday touches, from its own date to the one its end falls on (exclusive). */
-function datesOf(holiday: HolidaysTypes.Holiday): IsoDate[] {
-  const first = holiday.date.slice(0, 10);
-  const last = new Date(holiday.end.getTime() - 1).toISOString().slice(0, 10);
-  const dates = [first];
-  for (let date = addDays(first, 1); date <= last; date = addDays(date, 1)) dates.push(date);
+// Each place's rules are read on first use, and each year's dates kept: scheduling asks about the
+// same few places and years again and again.
+const tokensByPlace = new Map<string, readonly PlaceToken[]>();
+const datesByPlaceYear = new Map<string, ReadonlySet<IsoDate>>();
+
+function tokensOf(place: string): readonly PlaceToken[] {
+  let tokens = tokensByPlace.get(place);
+  if (!tokens) {
+    tokens = parsePlace(TABLE.places[place] ?? "");
+    tokensByPlace.set(place, tokens);
+  }
+  return tokens;
+}
+
+function datesOf(year: number, country: string, subdivision: string | undefined): ReadonlySet<IsoDate> {
+  if (year < TABLE.firstYear || year > TABLE.lastYear) throw new HolidaysNotTabled(year);
+  const countryKey = country.toUpperCase();
+  const key = subdivision ? `${countryKey}-${subdivision.toUpperCase()}` : countryKey;
+  const cacheKey = `${key}/${year}`;
+  let dates = datesByPlaceYear.get(cacheKey);
+  if (!dates) {
+    const countryDates = datesOfTokens(tokensOf(countryKey), year).added;
+    if (key === countryKey) dates = countryDates;
+    else {
+      const own = datesOfTokens(tokensOf(key), year);
+      dates = new Set([...countryDates, ...own.added].filter((date) => !own.removed.has(date)));
+    }
+    datesByPlaceYear.set(cacheKey, dates);
+  }
   return dates;
 }
 
-function yearOf(country: string, subdivision: string | undefined, year: number) {
-  const key = `${placeKey(country, subdivision)}/${year}`;
-  let cached = holidaysByYear.get(key);
-  if (!cached) {
-    const calendar = calendarFor(country, subdivision);
-    const list: PublicHoliday[] = [];
-    // A holiday of the year before can run into this one (a multi-day holiday from late December).
-    for (const holiday of [...calendar.getHolidays(year - 1, "en"), ...calendar.getHolidays(year, "en")]) {
-      if (holiday.type !== "public") continue;
-      for (const date of datesOf(holiday)) {
-        if (Number(date.slice(0, 4)) === year) list.push({ date, name: holiday.name });
-      }
-    }
-    list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    cached = { list, dates: new Set(list.map((holiday) => holiday.date)) };
-    holidaysByYear.set(key, cached);
-  }
-  return cached;
-}
-
-/**
- * The public holidays of `year`, one entry per closed date and holiday, in date order; two
- * holidays on one date (Constitution Day and Whit Monday, NO 2027) are two entries.
- */
-export function publicHolidays(
-  year: number,
-  country: string,
-  subdivision?: string,
-): readonly PublicHoliday[] {
+/** The dates closed by a public holiday in `year`, in order. */
+export function publicHolidays(year: number, country: string, subdivision?: string): readonly IsoDate[] {
   if (!Number.isInteger(year)) throw new RangeError(`not a year: ${year}`);
-  return yearOf(country, subdivision, year).list;
+  return [...datesOf(year, country, subdivision)].sort();
 }
 
 export function isPublicHoliday(date: IsoDate, country: string, subdivision?: string): boolean {
   if (!isIsoDate(date)) throw new RangeError(`not an ISO date: ${date}`);
-  return yearOf(country, subdivision, Number(date.slice(0, 4))).dates.has(date);
+  return datesOf(Number(date.slice(0, 4)), country, subdivision).has(date);
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CountryCodeSchema } from "#domain/locale/country.ts";
 import { LocaleSchema } from "#domain/locale/locale.ts";
 import { isTimeZone, TimeZoneSchema } from "#domain/locale/time-zone.ts";

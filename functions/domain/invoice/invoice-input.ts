@@ -2,7 +2,7 @@
  * The upload shape of one invoice (JSON, or a CSV row once its columns are nested). Amounts come
  * in as decimal strings and leave as integer minor units of the invoice's currency.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { compareDates } from "#domain/calendar/iso-date.ts";
 import { CurrencyCodeSchema } from "#domain/money/currency.ts";
 import { type MoneyParseError, parseAmount } from "#domain/money/money.ts";

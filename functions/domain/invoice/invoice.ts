@@ -2,7 +2,7 @@
  * The invoice as dun holds it: what was uploaded, plus the state of its dunning. Amounts are
  * integer minor units of `currency`; dates are calendar dates in the debtor's zone; instants UTC.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PaymentReferenceSchema } from "#domain/payment/payment-reference.ts";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 import { InvoiceStateSchema, StageSchema } from "#domain/vocabulary.ts";

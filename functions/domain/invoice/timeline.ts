@@ -2,7 +2,7 @@
  * The invoice's timeline: every step that happened to it, in the words a court or a collection
  * agency needs. Transitions produce these; adapters store them; nothing edits one afterwards.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 import { InvoiceStateSchema, StageSchema } from "#domain/vocabulary.ts";
 

@@ -3,7 +3,7 @@
  * accrues, a deadline and whether the account manager is told. The tenant default can be
  * overridden per debtor country, per customer type, or both; the most specific override wins.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CountryCodeSchema } from "#domain/locale/country.ts";
 import { SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
 import { CurrencyCodeSchema } from "#domain/money/currency.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // ISO 3166-1 alpha-2, officially assigned codes (249). Kept as data rather than asked of Intl,
 // because Intl.DisplayNames echoes unknown codes back instead of rejecting them.

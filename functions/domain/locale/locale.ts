@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The languages dun writes its emails in. */
 export const SUPPORTED_LANGUAGES = [

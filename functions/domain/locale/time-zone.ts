@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Creating an Intl.DateTimeFormat costs tens of microseconds; an upload of 10 000 rows names a
 // handful of zones, so each answer is remembered.

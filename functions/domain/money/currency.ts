@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // ISO 4217 list one, the codes in force in 2026, minus the X-codes for precious metals, bond-market
 // units, SDRs, the Sucre and testing (XAG XAU XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX): nobody

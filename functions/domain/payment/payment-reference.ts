@@ -6,7 +6,7 @@
  * A reference that fails its own check would make every payment against a reminder bounce or go
  * unmatched, so it is worth refusing before it is ever printed.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { err, ok, type Result } from "#domain/result.ts";
 
 export const PaymentReferenceTypeSchema = z.enum(["kid", "ocr", "fik", "rf", "other"]);

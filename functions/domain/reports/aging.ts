@@ -14,7 +14,7 @@
  * the plan changes how the debt is collected, not when it fell due, which is the standard reading
  * and keeps the report comparable with the seller's ledger.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { daysBetween, type IsoDate } from "#domain/calendar/iso-date.ts";
 import { localDateOf } from "#domain/calendar/zoned-time.ts";
 import { type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";

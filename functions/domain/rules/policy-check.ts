@@ -8,7 +8,7 @@
  * lowers each fee to what the day allows (fees.ts). A tenant's own `minDaysBetweenReminders`
  * below the statutory one is therefore no violation: the larger of the two applies.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { IsoDate } from "#domain/calendar/iso-date.ts";
 import { type Ladder, ladderFor, type Policy, type StagePolicy } from "#domain/ladder/policy.ts";
 import { toDecimalString } from "#domain/money/money.ts";

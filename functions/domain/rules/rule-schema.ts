@@ -6,7 +6,7 @@
  * Kept apart from country-rules.ts because the data files import the helpers below, and
  * country-rules.ts imports the data files: one module for both would be an import cycle.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { IsoDateSchema } from "#domain/text.ts";
 
 /** The stable words an error names; API values, so a rename is a breaking change. */

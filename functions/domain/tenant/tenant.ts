@@ -2,7 +2,7 @@
  * A tenant is one seller using dun: who the emails come from, how the debtor pays them, what the
  * legal footer says, and the dunning policy they chose.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PolicySchema } from "#domain/ladder/policy.ts";
 import { CountryCodeSchema } from "#domain/locale/country.ts";
 import { SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
