@@ -17,7 +17,13 @@ export interface DunStackProps extends StackProps {
   readonly tickMinutes?: number;
   /** Where alarms are emailed; none unless given. */
   readonly alarmEmail?: string;
+  /** Emails a second the account's SES quota allows (`aws sesv2 get-account`: SendQuota.MaxSendRate);
+   *  the SES sandbox's 1 unless given. */
+  readonly sendRate?: number;
 }
+
+/** The SES sandbox's sending rate: 1 email a second (and 200 a day). */
+const SANDBOX_SEND_RATE = 1;
 
 /** dun in one stack, composed of named constructs: data, api, sending, dispatch, events and alarms. */
 export class DunStack extends Stack {
@@ -38,7 +44,13 @@ export class DunStack extends Stack {
     this.data = new Data(this, "Data", { production });
     const table = this.data.table;
     this.api = new Api(this, "Api", { table, production });
-    this.sending = new Sending(this, "Sending", { table, production, senderDomain, fromAddress });
+    this.sending = new Sending(this, "Sending", {
+      table,
+      production,
+      senderDomain,
+      fromAddress,
+      sendRate: props.sendRate ?? SANDBOX_SEND_RATE,
+    });
     this.dispatch = new Dispatch(this, "Dispatch", {
       table,
       production,

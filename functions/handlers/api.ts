@@ -2,7 +2,6 @@
  * The HTTP API Lambda (API Gateway HTTP API, payload format 2.0): the event becomes a plain
  * request for functions/api/http-api.ts, and anything unexpected a bare 500 with no detail.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
@@ -11,9 +10,10 @@ import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
 import { problem } from "#api/problem.ts";
 import { readEnvironment } from "./environment.ts";
+import { redactingLogger } from "./logger.ts";
 
 const env = readEnvironment();
-const logger = new Logger({ serviceName: "dun-api" });
+const logger = redactingLogger("dun-api");
 const documents = documentClient();
 const deps: ApiDeps = {
   invoices: new InvoiceTable(documents, env.TABLE_NAME),

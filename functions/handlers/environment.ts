@@ -6,6 +6,9 @@ const EnvironmentSchema = z.object({
   SEND_QUEUE_URL: z.string().url().optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   FROM_ADDRESS: z.string().email().optional(),
+  /** Emails a second one sender instance may send: its share of the account's SES rate (infra/constructs/sending.ts).
+   *  The stack always sets it; 0.5 (the SES sandbox's 1 a second over two instances) when it does not. */
+  INSTANCE_SEND_RATE: z.coerce.number().positive().default(0.5),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

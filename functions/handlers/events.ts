@@ -5,7 +5,6 @@
  * were applied, which is safe because applying an event twice changes nothing.
  */
 
-import { Logger } from "@aws-lambda-powertools/logger";
 import { SESClient } from "@aws-sdk/client-ses";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
@@ -14,9 +13,10 @@ import { sesMailer } from "#adapters/ses/mailer.ts";
 import { applySesEvent, type EventDeps } from "#events/apply-ses-event.ts";
 import { parseSesNotifications } from "#events/ses-event.ts";
 import { readEnvironment, required } from "./environment.ts";
+import { redactingLogger } from "./logger.ts";
 
 const env = readEnvironment();
-const logger = new Logger({ serviceName: "dun-events" });
+const logger = redactingLogger("dun-events");
 const documents = documentClient();
 const deps: EventDeps = {
   invoices: new InvoiceTable(documents, env.TABLE_NAME),

@@ -22,10 +22,41 @@ export interface SendingProps {
   readonly senderDomain: string;
   /** The From address, at the sender domain. */
   readonly fromAddress: string;
+  /** Emails a second the account's SES quota allows (SendQuota.MaxSendRate); the sender keeps under it. */
+  readonly sendRate: number;
 }
 
 /** The sender's timeout; the queue's visibility timeout is six times it, as Lambda advises for SQS sources. */
 const SENDER_TIMEOUT = Duration.seconds(30);
+
+/*
+ * How the sender keeps under the account's SES sending rate. SES refuses a send over it, and a
+ * refused send costs the message one of its five receives (it comes back as a batch item failure),
+ * so the sender paces itself instead of finding the limit by being refused:
+ * - the queue's event source runs at most SENDER_CONCURRENCY senders at once (maxConcurrency; 2 is
+ *   the least AWS allows). Not reserved concurrency: Lambda's pollers would keep taking messages
+ *   off the queue for invocations it then throttles, and those receives count towards the
+ *   dead-letter queue too;
+ * - each sender instance sends at most sendRate / SENDER_CONCURRENCY emails a second
+ *   (INSTANCE_SEND_RATE, paced by functions/adapters/ses/send-pacer.ts), so together they stay at
+ *   or under sendRate;
+ * - a batch holds no more records than their paced sends fit in PACING_BUDGET, so pacing alone
+ *   never makes the sender time out. A record can wait one interval for its slot (the first of a
+ *   batch waits for the one the previous batch left), so a batch of n takes at most n intervals.
+ * What this leaves: an instance Lambda has just started knows nothing of the sends of the one it
+ * takes over from, so its first send can come early. SES allows short bursts over the rate ("but
+ * not for sustained periods"), and a send it refuses anyway is tried again. The owner alerts of
+ * the events Lambda are not paced either: there is one per bounce, complaint or dispute.
+ * Two instances, each on one batch at a time, also cap how fast dun can send at all: a quota far
+ * above what they manage is not used in full, which is slower, never over.
+ */
+const SENDER_CONCURRENCY = 2;
+/** Of the sender's 30 s, what its paced sends may take; the rest reads, renders and records. */
+const PACING_BUDGET = Duration.seconds(20);
+/** Below this rate one instance's interval between sends would be longer than the whole budget. */
+const MIN_SEND_RATE = SENDER_CONCURRENCY / PACING_BUDGET.toSeconds();
+/** SQS's largest batch for a Lambda without a batching window. */
+const MAX_BATCH_SIZE = 10;
 
 /**
  * From the send queue to SES: the queue the dispatcher fills (and its dead-letter queue), the
@@ -46,6 +77,16 @@ export class Sending extends Construct {
 
   constructor(scope: Construct, id: string, props: SendingProps) {
     super(scope, id);
+    const { sendRate } = props;
+    if (!Number.isFinite(sendRate) || sendRate < MIN_SEND_RATE)
+      throw new Error(
+        `sendRate must be a number of emails a second, at least ${MIN_SEND_RATE} (the SES sandbox allows 1), not ${sendRate}`,
+      );
+    const instanceSendRate = sendRate / SENDER_CONCURRENCY;
+    const batchSize = Math.min(
+      MAX_BATCH_SIZE,
+      Math.floor((PACING_BUDGET.toSeconds() * sendRate) / SENDER_CONCURRENCY),
+    );
 
     this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -115,6 +156,7 @@ export class Sending extends Construct {
       environment: {
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
         FROM_ADDRESS: props.fromAddress,
+        INSTANCE_SEND_RATE: String(instanceSendRate),
       },
     });
     // The sender claims a stage, records the message and completes it.
@@ -122,7 +164,8 @@ export class Sending extends Construct {
     this.grantSend(this.function);
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 10,
+        batchSize,
+        maxConcurrency: SENDER_CONCURRENCY,
         // A throttled send comes back alone; the rest of the batch is not sent again.
         reportBatchItemFailures: true,
       }),

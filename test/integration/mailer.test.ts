@@ -390,6 +390,40 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
     expect(Buffer.from(input?.RawMessage?.Data ?? []).toString("latin1")).toContain("X-Dun-Claim: 3f0c6a2e");
   });
 
+  it("calls SES only once its pace lets it", async () => {
+    // Prepare: a pace that holds the send until the test lets it go.
+    const client = clientAt("http://127.0.0.1:1");
+    const mock = mockClient(client);
+    mock.on(SendRawEmailCommand).resolves({ MessageId: "0100019a-ses-id" });
+    let paceAsked = () => {};
+    const asked = new Promise<void>((resolve) => {
+      paceAsked = resolve;
+    });
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const mailer = sesMailer(client, {
+      configurationSet: "dun",
+      pace: () => {
+        paceAsked();
+        return held;
+      },
+    });
+
+    // Act
+    const sending = mailer.send(EMAIL);
+    await asked;
+    await new Promise((resolve) => setImmediate(resolve));
+    const callsWhileHeld = mock.commandCalls(SendRawEmailCommand).length;
+    letGo();
+
+    // Assess
+    expect(callsWhileHeld).toBe(0);
+    expect(await sending).toEqual({ ok: true, value: { messageId: "0100019a-ses-id" } });
+    expect(mock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+  });
+
   it.each(failures)("classifies %s", async (_, error, failure) => {
     // Prepare
     const client = clientAt("http://127.0.0.1:1");

@@ -13,6 +13,7 @@
 import { type SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { err, ok, type Result } from "#domain/result.ts";
 import { buildRawMessage } from "./raw-message.ts";
+import type { Pace } from "./send-pacer.ts";
 import { MAX_TAG_VALUE_LENGTH, TAG_ALPHABET } from "./tag-values.ts";
 
 export type OutgoingEmail = {
@@ -43,7 +44,14 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<Result<{ messageId: string }, SendFailure>>;
 }
 
-export function sesMailer(client: SESClient, options: { configurationSet: string }): Mailer {
+export type SesMailerOptions = {
+  configurationSet: string;
+  /** Awaited right before each SendRawEmail: how the sender keeps to its share of the account's
+   *  sending rate (send-pacer.ts). Without it, sends go as fast as they come. */
+  pace?: Pace;
+};
+
+export function sesMailer(client: SESClient, options: SesMailerOptions): Mailer {
   let singleAttempt: Promise<void> | undefined;
   return {
     async send(email) {
@@ -54,6 +62,7 @@ export function sesMailer(client: SESClient, options: { configurationSet: string
         ConfigurationSetName: options.configurationSet,
         Tags: messageTags(email.tags),
       });
+      await options.pace?.();
       let messageId: string | undefined;
       try {
         messageId = (await client.send(command)).MessageId;
