@@ -72,6 +72,8 @@ export class DunStack extends Stack {
         Sender: this.sending.function,
         Events: this.events.function,
       },
+      // The two Lambdas that email the owner (hand-overs; bounces, complaints, disputes).
+      ownerAlertLogs: { Sender: this.sending.function.logs, Events: this.events.function.logs },
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "DUN_API_URL" });

@@ -29,6 +29,8 @@ export type EventOutcome =
   | "send_recorded"
   | "send_already_recorded"
   | "recorded"
+  /** Recorded, but SES refused the owner's alert about it (see notify-owner.ts). */
+  | "recorded_owner_not_alerted"
   | "unchanged"
   | "unknown_message";
 
@@ -141,19 +143,21 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
       { whileClaimed: stored.claim !== undefined },
     );
     if (saved === "conflict") continue;
+    let everyOwnerAlertSent = true;
     for (const effect of applied.effects) {
       if (effect.kind === "suppress") await deps.tenants.suppress(target.tenantId, effect.email);
       else {
-        await notifyOwner(
+        const alerted = await notifyOwner(
           deps,
           tenantRecord.tenant,
           applied.invoice,
           { kind: effect.alert, email: effect.email, detail: effect.detail },
           now,
         );
+        everyOwnerAlertSent &&= alerted.sent;
       }
     }
-    return "recorded";
+    return everyOwnerAlertSent ? "recorded" : "recorded_owner_not_alerted";
   }
   throw new Error(`${target.invoiceNumber} kept changing while ${event.type} ${event.messageId} was applied`);
 }

@@ -13,6 +13,7 @@ import { sesMailer } from "#adapters/ses/mailer.ts";
 import { applySesEvent, type EventDeps } from "#events/apply-ses-event.ts";
 import { parseSesNotifications } from "#events/ses-event.ts";
 import { readEnvironment, required } from "./environment.ts";
+import { LOG_OWNER_NOT_ALERTED } from "./log-messages.ts";
 import { redactingLogger } from "./logger.ts";
 
 const env = readEnvironment();
@@ -41,6 +42,12 @@ export async function handler(input: unknown): Promise<{ applied: number }> {
       const outcome = await applySesEvent(deps, event, new Date());
       if (outcome === "unknown_message")
         logger.warn("SES event for an email dun does not know", { ...event });
+      else if (outcome === "recorded_owner_not_alerted")
+        logger.error(LOG_OWNER_NOT_ALERTED, {
+          type: event.type,
+          messageId: event.messageId,
+          tags: event.tags,
+        });
       else logger.info("SES event", { type: event.type, messageId: event.messageId, outcome });
     } catch (error) {
       failed += 1;

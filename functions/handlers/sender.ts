@@ -18,6 +18,7 @@ import { sendPacer } from "#adapters/ses/send-pacer.ts";
 import { DueMessageSchema } from "#dispatching/due-message.ts";
 import { processDueInvoice, type SenderDeps } from "#sending/process-due-invoice.ts";
 import { readEnvironment, required } from "./environment.ts";
+import { LOG_OWNER_NOT_ALERTED } from "./log-messages.ts";
 import { redactingLogger } from "./logger.ts";
 
 const env = readEnvironment();
@@ -48,6 +49,8 @@ async function processRecord(record: SQSRecord): Promise<void> {
   const due = DueMessageSchema.parse(JSON.parse(record.body));
   const result = await processDueInvoice(deps, due, new Date());
   logger.info("processed", { ...due, ...result });
+  if (result.outcome === "sent" && result.ownerNotAlerted !== undefined)
+    logger.error(LOG_OWNER_NOT_ALERTED, { ...due, alert: "handover", reason: result.ownerNotAlerted });
   if (result.outcome === "retry") throw new RetryLater(result.reason);
 }
 

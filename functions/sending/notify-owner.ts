@@ -18,13 +18,20 @@ export type OwnerAlert = {
   detail?: string;
 };
 
+/**
+ * Whether the owner was emailed. Not retried when SES refuses: the alert's cause (a bounce, a
+ * dispute, a hand-over) is already in the invoice's timeline, and the caller logs the refusal as
+ * LOG_OWNER_NOT_ALERTED, which has an alarm of its own (infra/constructs/alarms.ts).
+ */
+export type OwnerAlerted = { sent: true } | { sent: false; reason: string };
+
 export async function notifyOwner(
   deps: { invoices: InvoiceTable; mailer: Mailer; config: SenderConfig },
   tenant: Tenant,
   invoice: Invoice,
   alert: OwnerAlert,
   at: Date,
-): Promise<{ sent: boolean }> {
+): Promise<OwnerAlerted> {
   const rendered = renderEmail("owner_alert", tenant.defaultLanguage, {
     ...emailSubjectOf(tenant, invoice),
     sentAt: at.toISOString(),
@@ -44,7 +51,7 @@ export async function notifyOwner(
       step: "owner_alert",
     },
   });
-  if (!result.ok) return { sent: false };
+  if (!result.ok) return { sent: false, reason: result.error.message };
   await deps.invoices.putMessage({
     messageId: result.value.messageId,
     tenantId: tenant.id,

@@ -31,7 +31,8 @@ export type SenderDeps = {
 export type DueRef = { tenantId: string; invoiceNumber: string };
 
 export type SendOutcome =
-  | { outcome: "sent"; step: string; messageId: string }
+  /** `ownerNotAlerted`: the hand-over went out, but SES refused the owner's alert (why). */
+  | { outcome: "sent"; step: string; messageId: string; ownerNotAlerted?: string }
   /** Nothing to send now; the invoice was saved with its next slot (or none). */
   | { outcome: "rescheduled"; next?: string }
   /** Another send of this invoice is under way (a claim stands): it, or its timeout, will finish. */
@@ -141,7 +142,14 @@ async function attemptOnce(deps: SenderDeps, ref: DueRef, now: Date): Promise<Se
   });
   if (recorded === "recorded" && claim.step.type === "stage" && claim.step.stage === "collection") {
     // The hand-over is the owner's to carry on: they send the claim and its timeline to their agency.
-    await notifyOwner(deps, tenant, claimed, { kind: "handover" }, now);
+    const alerted = await notifyOwner(deps, tenant, claimed, { kind: "handover" }, now);
+    if (!alerted.sent)
+      return {
+        outcome: "sent",
+        step: stepKey(claim.step),
+        messageId: sent.value.messageId,
+        ownerNotAlerted: alerted.reason,
+      };
   }
   return { outcome: "sent", step: stepKey(claim.step), messageId: sent.value.messageId };
 }

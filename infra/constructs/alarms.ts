@@ -10,10 +10,12 @@ import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { FilterPattern, type ILogGroup, MetricFilter } from "aws-cdk-lib/aws-logs";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { LOG_OWNER_NOT_ALERTED } from "../../functions/handlers/log-messages.ts";
 
 export interface AlarmsProps {
   /** Who is told; without it, subscribe to the topic yourself. */
@@ -21,6 +23,8 @@ export interface AlarmsProps {
   readonly topicKey: IKey;
   readonly deadLetterQueues: Record<string, IQueue>;
   readonly functions: Record<string, IFunction>;
+  /** The log groups of the Lambdas that email the owner, where a refused alert is logged. */
+  readonly ownerAlertLogs: Record<string, ILogGroup>;
 }
 
 /** SES pauses an account whose bounce rate passes 10 % or complaint rate 0.5 %: warn at half and a fifth of that. */
@@ -29,7 +33,8 @@ export const COMPLAINT_RATE_THRESHOLD = 0.001;
 
 /**
  * What an operator must hear about: anything in a dead-letter queue (a reminder, a tick or an
- * SES event given up on), a Lambda failing, and the SES reputation rates before SES acts on them.
+ * SES event given up on), a Lambda failing, an owner alert SES refused, and the SES reputation
+ * rates before SES acts on them.
  */
 export class Alarms extends Construct {
   readonly topic: Topic;
@@ -67,6 +72,28 @@ export class Alarms extends Construct {
         description: `${name} Lambda: invocations failed; see its log group`,
       });
     }
+    // An owner alert SES refused is not retried (functions/sending/notify-owner.ts): a person must
+    // hear of it, or the seller never learns that a customer bounced, complained or disputed.
+    const ownerNotAlerted = new Metric({
+      namespace: "dun",
+      metricName: "OwnerAlertsNotSent",
+      statistic: "Sum",
+      period: Duration.minutes(5),
+    });
+    for (const [name, logs] of Object.entries(props.ownerAlertLogs)) {
+      new MetricFilter(this, `${name}OwnerNotAlerted`, {
+        logGroup: logs,
+        filterPattern: FilterPattern.stringValue("$.message", "=", LOG_OWNER_NOT_ALERTED),
+        metricNamespace: ownerNotAlerted.namespace,
+        metricName: ownerNotAlerted.metricName,
+        metricValue: "1",
+      });
+    }
+    this.alarm("OwnerAlertsNotSent", action, {
+      metric: ownerNotAlerted,
+      threshold: 1,
+      description: `an email to a tenant's owner was refused by SES; search the sender and events logs for "${LOG_OWNER_NOT_ALERTED}" and tell them`,
+    });
     this.alarm("BounceRate", action, {
       metric: sesReputation("Reputation.BounceRate"),
       threshold: BOUNCE_RATE_THRESHOLD,

@@ -31,6 +31,9 @@ export interface DunFunctionProps {
  * that log group and nothing else until its construct grants what the handler needs.
  */
 export class DunFunction extends NodejsFunction {
+  /** Where the handler's Powertools logger writes; alarms watch some of its lines. */
+  readonly logs: LogGroup;
+
   constructor(scope: Construct, id: string, props: DunFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
@@ -73,6 +76,7 @@ export class DunFunction extends NodejsFunction {
       },
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
     });
+    this.logs = logGroup;
     NagSuppressions.addResourceSuppressions(this, [
       {
         id: "AwsSolutions-L1",

@@ -1,5 +1,6 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { LOG_OWNER_NOT_ALERTED } from "../../functions/handlers/log-messages.ts";
 import { testStack } from "./stack.ts";
 
 let template: Template;
@@ -119,10 +120,10 @@ describe("the HTTP API", () => {
 });
 
 describe("the alarms", () => {
-  it("watch each dead-letter queue and each Lambda, and the SES reputation rates", () => {
+  it("watch each dead-letter queue and each Lambda, refused owner alerts, and the SES reputation rates", () => {
     const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
-    // 3 dead-letter queues, 4 Lambdas, bounce and complaint rate.
-    expect(alarms).toHaveLength(9);
+    // 3 dead-letter queues, 4 Lambdas, owner alerts, bounce and complaint rate.
+    expect(alarms).toHaveLength(10);
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "AWS/SES",
       MetricName: "Reputation.BounceRate",
@@ -139,6 +140,31 @@ describe("the alarms", () => {
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "ops@example.com",
+    });
+  });
+
+  it("count the owner alerts SES refused, from the sender's and the events Lambda's logs", () => {
+    // Prepare: the log line the handlers write (functions/handlers/log-messages.ts).
+    const filters = template.findResources("AWS::Logs::MetricFilter");
+
+    // Assess
+    expect(Object.values(filters)).toHaveLength(2);
+    for (const filter of Object.values(filters)) {
+      expect(filter.Properties.FilterPattern).toBe(`{ $.message = "${LOG_OWNER_NOT_ALERTED}" }`);
+      expect(filter.Properties.MetricTransformations).toEqual([
+        { MetricNamespace: "dun", MetricName: "OwnerAlertsNotSent", MetricValue: "1" },
+      ]);
+    }
+    const logGroups = Object.values(filters).map((filter) => filter.Properties.LogGroupName.Ref);
+    expect(logGroups.sort()).toEqual([
+      expect.stringMatching(/^EventsFunctionLogs/),
+      expect.stringMatching(/^SendingFunctionLogs/),
+    ]);
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "dun",
+      MetricName: "OwnerAlertsNotSent",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
     });
   });
 });

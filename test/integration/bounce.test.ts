@@ -4,35 +4,12 @@
  * invoice stops on contact_failed, the owner is told, and once the customer has a new address the
  * ladder sends the bounced reminder again, to it.
  */
-import { readFileSync } from "node:fs";
-import type { SNSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import { updateContact } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
 import { type Pipeline, startPipeline } from "../support/pipeline.ts";
-
-function bounceNotificationFor(messageId: string, recipient: string, claimId: string): SNSEvent {
-  const envelope = JSON.parse(
-    readFileSync(new URL("../fixtures/ses-events/sns/bounce-permanent.json", import.meta.url), "utf8"),
-  ) as SNSEvent;
-  const record = envelope.Records[0];
-  if (!record) throw new Error("the fixture has no record");
-  const message = JSON.parse(record.Sns.Message);
-  message.mail.messageId = messageId;
-  message.mail.destination = [recipient];
-  message.mail.tags = {
-    ...message.mail.tags,
-    tenant: ["nordlys"],
-    invoice: [encodeTagValue("2026-1001")],
-    step: ["reminder_1"],
-    claim: [claimId],
-  };
-  message.bounce.bouncedRecipients[0].emailAddress = recipient;
-  record.Sns.Message = JSON.stringify(message);
-  return envelope;
-}
+import { bounceNotificationFor } from "../support/ses-notifications.ts";
 
 describe("a bounced reminder, end to end", () => {
   let pipeline: Pipeline;
