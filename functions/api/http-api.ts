@@ -9,11 +9,13 @@
  */
 import * as z from "zod";
 import { InvoiceInputSchema } from "#domain/invoice/invoice-input.ts";
+import { CustomerSummarySchema } from "#domain/invoice/standing.ts";
 import { PolicySchema } from "#domain/ladder/policy.ts";
 import { AgingReportSchema } from "#domain/reports/aging.ts";
 import { INVOICE_STATES } from "#domain/vocabulary.ts";
 import { actionRoute } from "./action-routes.ts";
 import { hashApiKey, parseAuthorization } from "./api-keys.ts";
+import { CustomerListSchema, getCustomer, listCustomers } from "./customer-routes.ts";
 import type { ApiDeps, HttpRequest, RouteHandler } from "./http-request.ts";
 import { INVOICE_ACTIONS } from "./invoice-actions.ts";
 import {
@@ -110,6 +112,32 @@ export const ROUTES: readonly RouteSpec[] = [
       handle: actionRoute(action),
     }),
   ),
+  {
+    method: "GET",
+    path: "/v1/customers",
+    summary:
+      "The customers (by customer.id) with their credit hold: stop delivering on credit while it stands",
+    query: [
+      {
+        name: "creditHold",
+        schema: z.enum(["true", "false"]),
+        description: "only customers (not) on credit hold",
+      },
+    ],
+    response: CustomerListSchema,
+    problems: [400],
+    access: "tenant",
+    handle: listCustomers,
+  },
+  {
+    method: "GET",
+    path: "/v1/customers/{customerId}",
+    summary: "One customer's credit hold and its reasons: a broken promise, an invoice in collection",
+    response: CustomerSummarySchema,
+    problems: [404],
+    access: "tenant",
+    handle: getCustomer,
+  },
   {
     method: "GET",
     path: "/v1/reports/aging",

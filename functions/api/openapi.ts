@@ -73,10 +73,19 @@ function components(registry: Registry, io: "input" | "output"): Record<string, 
   );
 }
 
+const PATH_PARAMETERS: Record<string, string> = {
+  invoiceNumber: "The invoice number, percent-encoded (a / is sent as %2F)",
+  customerId: "The customer.id the invoices carry, percent-encoded",
+};
+
+/**
+ * `getInvoices` for the collection, `getInvoice` for one of it (`/v1/invoices/{invoiceNumber}`):
+ * a segment followed by a placeholder names one item. OpenAPI wants every id unique.
+ */
 function operationIdOf(route: RouteSpec): string {
   const words = route.path
     .replace(/^\/v1/, "")
-    .replace(/\{[^}]+\}/g, "")
+    .replace(/s\/\{[^}]+\}/g, "")
     .replace(/\.json$/, "")
     .split(/[/-]/)
     .filter(Boolean);
@@ -89,12 +98,12 @@ function operation(route: RouteSpec, requests: Registry, responses: Registry): R
   const id = operationIdOf(route);
   const name = id.replace(/^./, (c) => c.toUpperCase());
   const parameters: Record<string, unknown>[] = [];
-  if (route.path.includes("{invoiceNumber}")) {
+  for (const [, name] of route.path.matchAll(/\{([^}]+)\}/g)) {
     parameters.push({
-      name: "invoiceNumber",
+      name,
       in: "path",
       required: true,
-      description: "The invoice number, percent-encoded (a / is sent as %2F)",
+      description: PATH_PARAMETERS[name ?? ""] ?? name,
       schema: { type: "string" },
     });
   }

@@ -401,6 +401,51 @@ describe("the aging report", () => {
   });
 });
 
+describe("customers and their credit hold", () => {
+  const customerOf = (id: string, name: string) => ({ customer: { ...anInvoiceInput().customer, id, name } });
+
+  it("puts a customer with an invoice in collection on hold, lists by hold, and finds one by id", async () => {
+    // Arrange: HOLD-1 has two invoices, one handed over to collection; HOLD/2 has one.
+    await upload("CUS-1", "a", customerOf("HOLD-1", "Fjordlys AS"));
+    await upload("CUS-2", "a", customerOf("HOLD-1", "Fjordlys AS"));
+    await upload("CUS-3", "a", customerOf("HOLD/2", "Bergen Bakeri"));
+    const stored = await api.deps.invoices.get("tenant-a", "CUS-2");
+    if (!stored) throw new Error("CUS-2 was not stored");
+    await api.deps.invoices.save(stored.invoice, { ...stored.invoice, status: "collection" }, [], undefined);
+
+    // Act
+    const one = await api.call("GET", "/v1/customers/HOLD-1");
+    const other = await api.call("GET", `/v1/customers/${encodeURIComponent("HOLD/2")}`);
+    const onHold = await api.call("GET", "/v1/customers?creditHold=true");
+    const notOnHold = await api.call("GET", "/v1/customers?creditHold=false");
+
+    // Assess
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({
+      customerId: "HOLD-1",
+      name: "Fjordlys AS",
+      openInvoices: 2,
+      creditHold: true,
+      reasons: [{ invoiceNumber: "CUS-2", reason: "in_collection" }],
+    });
+    expect(other.body).toMatchObject({ customerId: "HOLD/2", creditHold: false, reasons: [] });
+    const ids = (answer: typeof onHold) =>
+      answer.body.customers.map((customer: { customerId: string }) => customer.customerId);
+    expect(ids(onHold)).toContain("HOLD-1");
+    expect(ids(onHold)).not.toContain("HOLD/2");
+    expect(ids(notOnHold)).toContain("HOLD/2");
+    expect(ids(notOnHold)).not.toContain("HOLD-1");
+  });
+
+  it("answers 404 for a customer no invoice names, and 400 naming creditHold when it is not true or false", async () => {
+    const unknown = await api.call("GET", "/v1/customers/NOBODY");
+    const bad = await api.call("GET", "/v1/customers?creditHold=yes");
+    expect(unknown.status).toBe(404);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ path: "creditHold", message: "must be true or false" }]);
+  });
+});
+
 describe("the policy", () => {
   const ladder = {
     reminder_1: { offsetDays: 14, fee: { NOK: "35.00" } },
@@ -452,7 +497,7 @@ describe("the API's description", () => {
 
 /** A concrete request for every route, aimed at tenant b's invoice ISO-1 with tenant a's key. */
 function requestFor(route: (typeof ROUTES)[number]): { path: string; body?: unknown } {
-  const path = route.path.replace("{invoiceNumber}", "ISO-1");
+  const path = route.path.replace("{invoiceNumber}", "ISO-1").replace("{customerId}", "ISO-B");
   const bodies: Record<string, unknown> = {
     "/v1/invoices": anInvoiceInput({ invoiceNumber: "ISO-A", amount: "1.00" }),
     "/v1/invoices/ISO-1/payments": { amount: "12500.00" },
@@ -474,7 +519,7 @@ function requestFor(route: (typeof ROUTES)[number]): { path: string; body?: unkn
 describe("tenant isolation", () => {
   it("lets tenant a neither read nor change tenant b's invoice on any route, and 404s so existence does not leak", async () => {
     // Arrange: tenant b's invoice, and a snapshot of everything tenant b owns.
-    await upload("ISO-1", "b");
+    await upload("ISO-1", "b", { customer: { ...anInvoiceInput().customer, id: "ISO-B" } });
     const ownedByB = async () =>
       (await tableItems()).filter((item) => JSON.stringify(item).includes("tenant-b"));
     const before = await ownedByB();
@@ -485,8 +530,8 @@ describe("tenant isolation", () => {
       const { path, body } = requestFor(route);
       const response = await api.call(route.method, path, { who: "a", body });
 
-      // Assess: routes about one invoice do not find it; the others only ever show tenant a's own.
-      if (route.path.includes("{invoiceNumber}")) {
+      // Assess: routes about one invoice or customer do not find it; the others only ever show tenant a's own.
+      if (route.path.includes("{invoiceNumber}") || route.path.includes("{customerId}")) {
         expect({ route: route.path, method: route.method, status: response.status }).toEqual({
           route: route.path,
           method: route.method,
@@ -500,6 +545,8 @@ describe("tenant isolation", () => {
     const numbers = listed.body.invoices.map((view: { invoiceNumber: string }) => view.invoiceNumber);
     expect(numbers).toContain("ISO-A");
     expect(numbers).not.toContain("ISO-1");
+    const customers = await api.call("GET", "/v1/customers", { who: "a" });
+    expect(JSON.stringify(customers.body)).not.toContain("ISO-B");
     expect(await ownedByB()).toEqual(before);
     expect((await api.deps.tenants.get("tenant-b"))?.tenant.policy).toEqual(policyOfB);
     expect((await api.call("GET", "/v1/invoices/ISO-1", { who: "b" })).body.amount).toBe("12500.00");

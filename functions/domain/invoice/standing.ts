@@ -2,11 +2,32 @@
  * A customer's standing across all their invoices. A broken promise or an invoice handed to
  * collection puts the customer on credit hold, so the seller's own systems can stop deliveries;
  * the hold clears when those invoices are settled.
+ *
+ * A customer is known by the `customer.id` the seller uploads; invoices without one belong to no
+ * customer here, since a name or an address is no safe key (two debtors can share an accounts
+ * mailbox, one debtor can change it).
  */
+import * as z from "zod";
 import type { Invoice } from "./invoice.ts";
 
-export type CreditHoldReason = { invoiceNumber: string; reason: "broken_promise" | "in_collection" };
-export type CustomerStanding = { creditHold: boolean; reasons: CreditHoldReason[] };
+export const CreditHoldReasonSchema = z.object({
+  invoiceNumber: z.string(),
+  reason: z.enum(["broken_promise", "in_collection"]),
+});
+export type CreditHoldReason = z.infer<typeof CreditHoldReasonSchema>;
+
+export const CustomerStandingSchema = z.object({
+  creditHold: z.boolean().describe("true while any reason stands: stop delivering on credit"),
+  reasons: z.array(CreditHoldReasonSchema),
+});
+export type CustomerStanding = z.infer<typeof CustomerStandingSchema>;
+
+export const CustomerSummarySchema = CustomerStandingSchema.extend({
+  customerId: z.string(),
+  name: z.string().describe("the name on the customer's most recently issued invoice"),
+  openInvoices: z.number().int().describe("invoices not yet paid, cancelled or written off"),
+});
+export type CustomerSummary = z.infer<typeof CustomerSummarySchema>;
 
 const SETTLED = new Set(["paid", "cancelled", "written_off"]);
 
@@ -20,4 +41,27 @@ export function customerStanding(invoices: readonly Invoice[]): CustomerStanding
     }
   }
   return { creditHold: reasons.length > 0, reasons };
+}
+
+/** Every customer with an id among `invoices`, in id order, with their standing. */
+export function customerSummaries(invoices: readonly Invoice[]): CustomerSummary[] {
+  const byCustomer = new Map<string, Invoice[]>();
+  for (const invoice of invoices) {
+    const id = invoice.customer.id;
+    if (id === undefined) continue;
+    const own = byCustomer.get(id);
+    if (own) own.push(invoice);
+    else byCustomer.set(id, [invoice]);
+  }
+  return [...byCustomer]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([customerId, own]) => {
+      const latest = own.reduce((a, b) => (b.issueDate > a.issueDate ? b : a));
+      return {
+        customerId,
+        name: latest.customer.name,
+        openInvoices: own.filter((invoice) => !SETTLED.has(invoice.status)).length,
+        ...customerStanding(own),
+      };
+    });
 }
