@@ -13,6 +13,7 @@ import {
   UploadAnswerSchema as ApiUploadAnswerSchema,
   UploadResultSchema as ApiUploadResultSchema,
 } from "#api/upload-invoices.ts";
+import { CustomerSummarySchema } from "#domain/invoice/standing.ts";
 import type { ApiLocation } from "./api-location.ts";
 import { CliError, UsageError } from "./command.ts";
 
@@ -118,6 +119,9 @@ export const InvoicePageSchema = z.looseObject({
 });
 export type InvoicePage = z.infer<typeof InvoicePageSchema>;
 
+export const CustomerListSchema = z.looseObject({ customers: z.array(CustomerSummarySchema.loose()) });
+export type CustomerList = z.infer<typeof CustomerListSchema>;
+
 const AgingCellSchema = z.looseObject({ count: z.number(), amount: z.number(), display: z.string() });
 export const AgingReportSchema = z.looseObject({
   asOf: z.string(),
@@ -191,6 +195,12 @@ export class DunApi {
         limit: query.limit === undefined ? undefined : String(query.limit),
         cursor: query.cursor,
       },
+    });
+  }
+
+  listCustomers(query: { creditHold?: boolean } = {}): Promise<CustomerList> {
+    return this.call("GET", "/v1/customers", CustomerListSchema, {
+      query: { creditHold: query.creditHold === undefined ? undefined : String(query.creditHold) },
     });
   }
 

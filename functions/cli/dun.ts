@@ -16,6 +16,7 @@ import { DunApi } from "./api-client.ts";
 import { apiLocationOf, findApi, type LocateOptions } from "./api-location.ts";
 import { advanceClock, showClock } from "./clock.ts";
 import { EXIT, type Terminal, tableNameOf, UsageError, writeJson } from "./command.ts";
+import { listCustomers } from "./customers.ts";
 import { DEFAULT_API_PORT, DEFAULT_SES_PORT, LOCAL_DIR, runDev } from "./dev.ts";
 import { dispatchTargetOf, setLocalDispatch, setScheduleState } from "./dispatch.ts";
 import { listInvoices, showStatus } from "./invoices.ts";
@@ -176,6 +177,16 @@ program
   .option("--page-size <n>", "invoices per request (1-1000)", wholeNumber(1, 1000), 1000)
   .action((options: { overdue?: boolean; status?: string; pageSize: number }, command: Command) =>
     run(command, async (terminal) => listInvoices({ api: await apiOf(command), terminal }, options)),
+  );
+
+program
+  .command("customers")
+  .description(
+    "the customers (by customer id) and their credit hold: stop delivering on credit while it stands",
+  )
+  .option("--on-hold", "only customers on credit hold")
+  .action((options: { onHold?: boolean }, command: Command) =>
+    run(command, async (terminal) => listCustomers({ api: await apiOf(command), terminal }, options)),
   );
 
 program

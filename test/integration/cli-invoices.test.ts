@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { showAging } from "../../functions/cli/aging.ts";
 import { DunApi, type InvoiceQuery } from "../../functions/cli/api-client.ts";
 import { EXIT } from "../../functions/cli/command.ts";
+import { listCustomers } from "../../functions/cli/customers.ts";
 import { listInvoices, showStatus } from "../../functions/cli/invoices.ts";
 import { runCommand } from "../../functions/cli/run.ts";
 import { type Api, startApi } from "../support/api.ts";
@@ -193,6 +194,49 @@ describe("dun aging", () => {
     const io = terminal({ json: true });
     await showAging({ api: client, terminal: io });
     expect(JSON.parse(io.out.text)).toEqual((await api.call("GET", "/v1/reports/aging")).body);
+  });
+});
+
+describe("dun customers", () => {
+  it("lists each customer with their open invoices and what holds their credit", async () => {
+    // Prepare: a second customer, whose invoice is handed over to collection (as the ladder would).
+    await api.call("POST", "/v1/invoices", {
+      body: anInvoiceInput({
+        invoiceNumber: "L-8",
+        customer: { ...anInvoiceInput().customer, id: "C-40", name: "Nordkapp Fisk AS" },
+      }),
+    });
+    const stored = await api.deps.invoices.get("tenant-a", "L-8");
+    if (!stored) throw new Error("L-8 was not stored");
+    await api.deps.invoices.save(stored.invoice, { ...stored.invoice, status: "collection" }, [], undefined);
+    const all = terminal();
+    const onHold = terminal();
+    const asJson = terminal({ json: true });
+
+    // Act
+    await listCustomers({ api: client, terminal: all }, {});
+    await listCustomers({ api: client, terminal: onHold }, { onHold: true });
+    await listCustomers({ api: client, terminal: asJson }, { onHold: true });
+
+    // Assess
+    expect(all.out.text).toBe(
+      [
+        "CUSTOMER  NAME              OPEN  CREDIT HOLD",
+        "C-17      Fjordlys AS          7  no",
+        "C-40      Nordkapp Fisk AS     1  L-8 in collection",
+        "",
+      ].join("\n"),
+    );
+    expect(onHold.out.text).toBe(
+      [
+        "CUSTOMER  NAME              OPEN  CREDIT HOLD",
+        "C-40      Nordkapp Fisk AS     1  L-8 in collection",
+        "",
+      ].join("\n"),
+    );
+    expect(JSON.parse(asJson.out.text)).toEqual(
+      (await api.call("GET", "/v1/customers?creditHold=true")).body,
+    );
   });
 });
 
