@@ -95,12 +95,24 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
       const status = read.reason === "malformed" || read.reason === "empty" ? 400 : 422;
       return problem(status, "the CSV file cannot be read", { errors });
     }
-    results = read.problems.map((p) => ({
-      invoiceNumber: null,
-      status: "rejected" as const,
-      row: p.row ?? undefined,
-      errors: [{ path: p.path, message: p.message }],
-    }));
+    // One answer per row, however many of its cells could not be read: the summary counts rows.
+    results = [];
+    const rejectedRows = new Map<number, UploadResult>();
+    for (const p of read.problems) {
+      const error = { path: p.path, message: p.message };
+      const known = p.row === null ? undefined : rejectedRows.get(p.row);
+      if (known) known.errors.push(error);
+      else {
+        const result: UploadResult = {
+          invoiceNumber: null,
+          status: "rejected",
+          row: p.row ?? undefined,
+          errors: [error],
+        };
+        results.push(result);
+        if (p.row !== null) rejectedRows.set(p.row, result);
+      }
+    }
     const rows = read.rows.map((row) => ({ input: row.input, row: row.row }));
     results.push(...(await uploadInvoices(deps.invoices, tenant, rows, now)));
     results.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));

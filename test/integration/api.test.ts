@@ -142,6 +142,37 @@ describe("uploading invoices", () => {
     expect(rejected.errors[0].path).toBe("currency");
   });
 
+  it("answers once for a CSV row with several unreadable cells, naming each", async () => {
+    // Prepare: a yes/no that is neither, and a number of days that is no number.
+    const csv = readFileSync(new URL("../../docs/examples/invoices.csv", import.meta.url), "utf8");
+    const [header = "", first = ""] = csv.split("\n");
+    const broken = first
+      .replace(/^[^;]+/, "CSV-TWICE")
+      .replace(";nei;", ";kanskje;")
+      .replace(/;10\s*$/, ";ti");
+
+    // Act
+    const response = await api.call("POST", "/v1/invoices", {
+      body: `${header}\n${broken}\n`,
+      contentType: "text/csv",
+    });
+
+    // Assess: one row rejected, with both cells named.
+    expect(response.status).toBe(422);
+    expect(response.body.errors.map((error: { path: string }) => error.path).sort()).toEqual([
+      "row 2: earlyPaymentDiscount.withinDays",
+      "row 2: reminderFeeAgreed",
+    ]);
+    const answered = await api.call("POST", "/v1/invoices", {
+      body: `${header}\n${broken}\n${first}\n`,
+      contentType: "text/csv",
+    });
+    expect(answered.body.summary).toMatchObject({ rejected: 1 });
+    expect(answered.body.results.filter((result: { row: number }) => result.row === 2)).toEqual([
+      expect.objectContaining({ status: "rejected", errors: [expect.anything(), expect.anything()] }),
+    ]);
+  });
+
   it("names every field at fault in a rejected invoice", async () => {
     const response = await api.call("POST", "/v1/invoices", {
       body: {

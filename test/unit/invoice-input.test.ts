@@ -71,6 +71,25 @@ describe("the invoice upload shape", () => {
     expect(issues.map((issue) => issue.path)).toContain(field);
   });
 
+  it("names a due date before the issue date in the same round as the other faults", () => {
+    // Act: three faults, one of them between two fields that are each fine.
+    const issues = issuesOf({
+      ...anInvoiceInput({ issueDate: "2026-12-01", dueDate: "2026-11-01" }),
+      currency: "NOKK",
+      paymentUrl: "http://pay.example/1",
+    });
+
+    // Assess
+    expect(issues.map((issue) => issue.path).sort()).toEqual(["currency", "dueDate", "paymentUrl"]);
+    expect(issues.find((issue) => issue.path === "dueDate")?.message).toBe(
+      "must not be before issueDate (2026-12-01)",
+    );
+    // An unreadable date is named for itself, not compared.
+    expect(issuesOf(anInvoiceInput({ issueDate: "2026-13-01", dueDate: "2026-11-01" }))).toEqual([
+      { path: "issueDate", message: expect.any(String) },
+    ]);
+  });
+
   it("refuses unknown fields, including prototype keys, rather than guessing", () => {
     const input = JSON.parse(`{"__proto__": {"polluted": true}, "amountt": "1.00"}`);
     const issues = issuesOf({ ...anInvoiceInput(), ...input });

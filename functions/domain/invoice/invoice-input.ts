@@ -84,6 +84,18 @@ export const InvoiceInputSchema = z
     /** Whether the contract allows reminder fees; some countries (SE) allow them only if agreed. */
     reminderFeeAgreed: z.boolean().optional(),
   })
+  // Checked as soon as both dates are readable, even while other fields are wrong, so that an
+  // upload's errors come in one round, not two.
+  .refine((input) => compareDates(input.dueDate, input.issueDate) >= 0, {
+    path: ["dueDate"],
+    error: (issue) => `must not be before issueDate (${(issue.input as { issueDate: string }).issueDate})`,
+    when: ({ value }) => {
+      const dates = value as { issueDate?: unknown; dueDate?: unknown } | undefined;
+      return (
+        IsoDateSchema.safeParse(dates?.issueDate).success && IsoDateSchema.safeParse(dates?.dueDate).success
+      );
+    },
+  })
   .transform((input, ctx) => {
     const amountIn = (text: string, path: (string | number)[]): number => {
       const parsed = parseAmount(text, input.currency);
@@ -99,13 +111,6 @@ export const InvoiceInputSchema = z
     }));
     if (amount === 0 && input.amount !== undefined && parseAmount(input.amount, input.currency).ok) {
       ctx.addIssue({ code: "custom", path: ["amount"], message: "must be greater than zero" });
-    }
-    if (compareDates(input.dueDate, input.issueDate) < 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dueDate"],
-        message: `must not be before issueDate (${input.issueDate})`,
-      });
     }
     let paymentReference: PaymentReference | undefined;
     if (input.paymentReference !== undefined) {
