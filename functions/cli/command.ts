@@ -1,4 +1,5 @@
 /** What dun's commands share: where they write, which table, how they fail, and the exit codes. */
+import { readFile } from "node:fs/promises";
 
 /** Where a command writes what the user reads: process.stdout in the shell, a buffer in a test. */
 export type Output = { write(text: string): unknown };
@@ -62,4 +63,13 @@ export function tableNameOf(option: string | undefined, env: NodeJS.ProcessEnv =
 /** A `--json` answer on `out`: one document, indented, since people read it too. */
 export function writeJson(out: Output, value: unknown): void {
   out.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A file the user named, as text; one that cannot be read is a CliError naming it and why. */
+export async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
 }

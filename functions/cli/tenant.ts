@@ -1,9 +1,8 @@
 /** `dun tenant put FILE`: a new tenant from a JSON file, checked against TenantSchema before anything is written. */
-import { readFile } from "node:fs/promises";
 import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { fieldErrorsOf } from "#api/problem.ts";
 import { type Tenant, TenantSchema } from "#domain/tenant/tenant.ts";
-import { CliError, type Output } from "./command.ts";
+import { CliError, type Output, readText } from "./command.ts";
 
 export type PutTenantDeps = {
   tenants: Pick<TenantTable, "get" | "put">;
@@ -23,14 +22,6 @@ export async function putTenant(deps: PutTenantDeps, file: string): Promise<Tena
   await deps.tenants.put(tenant);
   deps.out.write(`${tenant.id}\n`);
   return tenant;
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-  }
 }
 
 function parseTenant(file: string, text: string): Tenant {

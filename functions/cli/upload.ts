@@ -4,10 +4,9 @@
  * whole file: every rejected row with its line in the file and the field at fault, then the count
  * of created, updated, unchanged and rejected invoices. Exit code 3 when any row was rejected.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ApiError, type DunApi, type UploadResult, type UploadSummary } from "./api-client.ts";
-import { CliError, EXIT, type ExitCode, type Terminal, UsageError, writeJson } from "./command.ts";
+import { EXIT, type ExitCode, readText, type Terminal, UsageError, writeJson } from "./command.ts";
 import { progressOn } from "./progress.ts";
 import {
   type Place,
@@ -90,14 +89,6 @@ function formatOf(file: string): UploadFormat {
   throw new UsageError(
     `cannot tell what ${file} holds from its name: use a .csv or .json file, or pass --format csv|json`,
   );
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-  }
 }
 
 /** A refusal of a whole chunk, its "row 7: …" paths turned into lines of the file. */

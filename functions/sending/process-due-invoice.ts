@@ -140,18 +140,17 @@ async function attemptOnce(deps: SenderDeps, ref: DueRef, now: Date): Promise<Se
     recipients: [...email.to, ...email.cc],
     at: now,
   });
+  const sentOutcome: SendOutcome = {
+    outcome: "sent",
+    step: stepKey(claim.step),
+    messageId: sent.value.messageId,
+  };
   if (recorded === "recorded" && claim.step.type === "stage" && claim.step.stage === "collection") {
     // The hand-over is the owner's to carry on: they send the claim and its timeline to their agency.
     const alerted = await notifyOwner(deps, tenant, claimed, { kind: "handover" }, now);
-    if (!alerted.sent)
-      return {
-        outcome: "sent",
-        step: stepKey(claim.step),
-        messageId: sent.value.messageId,
-        ownerNotAlerted: alerted.reason,
-      };
+    if (!alerted.sent) return { ...sentOutcome, ownerNotAlerted: alerted.reason };
   }
-  return { outcome: "sent", step: stepKey(claim.step), messageId: sent.value.messageId };
+  return sentOutcome;
 }
 
 async function reschedule(

@@ -3,10 +3,10 @@ import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Schedule, ScheduleExpression, ScheduleGroup } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
-import type { IQueue } from "aws-cdk-lib/aws-sqs";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
+import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { DunFunction } from "./dun-function.ts";
 
 export interface DispatchProps {
@@ -45,14 +45,7 @@ export class Dispatch extends Construct {
     this.function.grantTable(props.table, "read");
     props.sendQueue.grantSendMessages(this.function);
 
-    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
-      { id: "AwsSolutions-SQS3", reason: "This queue is itself the tick schedule's dead-letter queue." },
-    ]);
+    this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", { of: "the tick schedule" });
 
     // Our own role for the schedule, so its policy lives (and is justified) here.
     const schedulerRole = new Role(this, "SchedulerRole", {

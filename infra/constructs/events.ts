@@ -1,9 +1,9 @@
 import { Duration } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { SnsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
-import { NagSuppressions } from "cdk-nag";
+import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { DunFunction } from "./dun-function.ts";
 import type { Sending } from "./sending.ts";
 
@@ -25,14 +25,7 @@ export class Events extends Construct {
 
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
-      { id: "AwsSolutions-SQS3", reason: "This queue is itself the events Lambda's dead-letter queue." },
-    ]);
+    this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", { of: "the events Lambda" });
 
     this.function = new DunFunction(this, "Function", {
       handler: "events",

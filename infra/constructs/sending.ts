@@ -13,6 +13,7 @@ import {
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { DunFunction } from "./dun-function.ts";
 
 export interface SendingProps {
@@ -88,12 +89,7 @@ export class Sending extends Construct {
       Math.floor((PACING_BUDGET.toSeconds() * sendRate) / SENDER_CONCURRENCY),
     );
 
-    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // Long enough to look into a failure after a holiday.
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", { of: "the send queue" });
     this.queue = new Queue(this, "Queue", {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

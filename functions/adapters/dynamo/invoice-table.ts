@@ -151,7 +151,14 @@ export class InvoiceTable {
 
   /** A new invoice; `conflict` when one with that number exists already. */
   async create(invoice: Invoice, events: TimelineEvent[], next: NextSlot): Promise<WriteOutcome> {
-    const outcome = await conditional(() =>
+    const outcome = await this.putNew(invoice, next);
+    if (outcome === "ok") await this.appendTimeline(invoice, events);
+    return outcome;
+  }
+
+  /** The invoice item, only if no invoice of that number exists. */
+  private putNew(invoice: Invoice, next: NextSlot): Promise<WriteOutcome> {
+    return conditional(() =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -163,8 +170,6 @@ export class InvoiceTable {
         }),
       ),
     );
-    if (outcome === "ok") await this.appendTimeline(invoice, events);
-    return outcome;
   }
 
   /**
@@ -202,18 +207,7 @@ export class InvoiceTable {
     entries: readonly { invoice: Invoice; events: TimelineEvent[]; next: NextSlot }[],
   ): Promise<WriteOutcome[]> {
     const outcomes = await inParallel(entries, PARALLEL_WRITES, ({ invoice, next }) =>
-      conditional(() =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              ...invoiceKey(invoice.tenantId, invoice.invoiceNumber),
-              ...this.invoiceAttributes(invoice, next),
-            },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        ),
-      ),
+      this.putNew(invoice, next),
     );
     const steps = entries.flatMap(({ invoice, events }, index) =>
       outcomes[index] === "ok" && events.length > 0 ? [this.timelineStep(invoice, events)] : [],
