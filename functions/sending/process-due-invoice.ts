@@ -121,13 +121,10 @@ async function attemptOnce(deps: SenderDeps, ref: DueRef, now: Date): Promise<Se
   if (!sent.ok) {
     // "unknown": SES may have taken it. The claim stands until its Send event records it, or it goes stale.
     if (sent.error.outcome === "unknown") return { outcome: "claim_pending" };
-    await deps.invoices.release(
-      ref.tenantId,
-      ref.invoiceNumber,
-      claim.id,
-      sent.error.code === "rejected" ? undefined : now,
-    );
-    return sent.error.code === "rejected"
+    // Refusals of the account and of the email alike still stop the invoice, as every 4xx did.
+    const refused = sent.error.scope === "message" || sent.error.scope === "account";
+    await deps.invoices.release(ref.tenantId, ref.invoiceNumber, claim.id, refused ? undefined : now);
+    return refused
       ? { outcome: "rejected", reason: sent.error.message }
       : { outcome: "retry", reason: sent.error.message };
   }

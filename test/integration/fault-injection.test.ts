@@ -56,11 +56,21 @@ function faultyMailer(mailer: Mailer, faults: Faults): Mailer {
       }
       if (roll < 0.14) {
         struck.sesThrottled++;
-        return err({ code: "throttled", outcome: "not_sent", message: "Maximum sending rate exceeded." });
+        return err({
+          scope: "rate",
+          outcome: "not_sent",
+          code: "Throttling",
+          message: "Throttling: Maximum sending rate exceeded.",
+        });
       }
       if (roll < 0.18) {
         struck.sesAnswerLostBeforeSending++;
-        return err({ code: "unavailable", outcome: "unknown", message: "timed out before SES answered" });
+        return err({
+          scope: "transient",
+          outcome: "unknown",
+          code: "TimeoutError",
+          message: "TimeoutError: timed out before SES answered",
+        });
       }
       const sent = await mailer.send(email);
       const after = faults.chance();
@@ -70,7 +80,12 @@ function faultyMailer(mailer: Mailer, faults: Faults): Mailer {
       }
       if (after < 0.17) {
         struck.sesAnswerLostAfterSending++;
-        return err({ code: "unavailable", outcome: "unknown", message: "the answer was lost" });
+        return err({
+          scope: "transient",
+          outcome: "unknown",
+          code: "ECONNRESET",
+          message: "Error: the answer was lost",
+        });
       }
       return sent;
     },

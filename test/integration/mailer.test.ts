@@ -15,6 +15,13 @@ import { type OutgoingEmail, type SendFailure, sesMailer } from "#adapters/ses/m
 import { type SesSendEvent, withLocalSendEvents } from "#adapters/ses/send-events.ts";
 import { decodeTagValue, encodeTagValue } from "#adapters/ses/tag-values.ts";
 import { type LocalSes, startLocalSes } from "#local/local-ses.ts";
+import {
+  injectSesErrors,
+  SES_REFUSALS,
+  type SesRefusal,
+  type SesRefusalName,
+  sesErrorDocument,
+} from "../support/ses-errors.ts";
 
 const EMAIL: OutgoingEmail = {
   from: "Nordlys Regnskap Tromsø <dun@send.nordlys.example>",
@@ -192,10 +199,120 @@ describe("sesMailer against the SES API (aws-ses-v2-local)", () => {
       expect(events).toEqual([]);
     });
   });
+
+  describe("what SES's own refusals mean (injectSesErrors: SES's answers through the SDK's deserializer)", () => {
+    // Every refusal of the catalog, and what it means for the invoice: one added there must be
+    // placed here.
+    const expected = {
+      accountSendingPaused: { scope: "account", outcome: "not_sent", code: "AccountSendingPausedException" },
+      configurationSetSendingPaused: {
+        scope: "account",
+        outcome: "not_sent",
+        code: "ConfigurationSetSendingPausedException",
+      },
+      configurationSetDoesNotExist: {
+        scope: "account",
+        outcome: "not_sent",
+        code: "ConfigurationSetDoesNotExistException",
+      },
+      mailFromNotVerified: {
+        scope: "account",
+        outcome: "not_sent",
+        code: "MailFromDomainNotVerifiedException",
+      },
+      mailFromNotVerifiedAsDocumented: {
+        scope: "account",
+        outcome: "not_sent",
+        code: "MailFromDomainNotVerified",
+      },
+      senderNotVerified: { scope: "account", outcome: "not_sent", code: "MessageRejected" },
+      sandboxRecipientNotVerified: { scope: "account", outcome: "not_sent", code: "MessageRejected" },
+      accountPausedBySes: { scope: "account", outcome: "not_sent", code: "MessageRejected" },
+      accountSuspendedBySes: { scope: "account", outcome: "not_sent", code: "MessageRejected" },
+      illegalAddress: { scope: "message", outcome: "not_sent", code: "InvalidParameterValue" },
+      missingDomain: { scope: "message", outcome: "not_sent", code: "InvalidParameterValue" },
+      whitespaceInAddress: { scope: "message", outcome: "not_sent", code: "InvalidParameterValue" },
+      messageTooLong: { scope: "message", outcome: "not_sent", code: "InvalidParameterValue" },
+      headerSectionTooLong: { scope: "message", outcome: "not_sent", code: "InvalidParameterValue" },
+      addressBlacklisted: { scope: "message", outcome: "not_sent", code: "MessageRejected" },
+      throttlingRate: { scope: "rate", outcome: "not_sent", code: "Throttling" },
+      dailyQuotaExceeded: { scope: "quota", outcome: "not_sent", code: "Throttling" },
+      accessDenied: { scope: "account", outcome: "not_sent", code: "AccessDenied" },
+      invalidClientTokenId: { scope: "account", outcome: "not_sent", code: "InvalidClientTokenId" },
+      expiredToken: { scope: "transient", outcome: "not_sent", code: "ExpiredToken" },
+      requestExpired: { scope: "transient", outcome: "not_sent", code: "RequestExpired" },
+      internalFailure: { scope: "transient", outcome: "unknown", code: "InternalFailure" },
+      serviceUnavailable: { scope: "transient", outcome: "unknown", code: "ServiceUnavailable" },
+    } as const satisfies Record<SesRefusalName, Omit<SendFailure, "message">>;
+
+    const refusing = (refusal: SesRefusal) => injectSesErrors(clientAt(ses.endpoint), () => refusal);
+
+    it.each(Object.entries(expected))("classifies SES's %s as SES sends it", async (name, failure) => {
+      // Prepare
+      const refusal: SesRefusal = SES_REFUSALS[name as SesRefusalName];
+      const mailer = sesMailer(refusing(refusal), { configurationSet: "dun" });
+
+      // Act
+      const sent = await mailer.send(EMAIL);
+
+      // Assess
+      expect(sent).toEqual({ ok: false, error: { ...failure, message: expect.any(String) } });
+      expect(sent.ok ? "" : sent.error.message).toBe(`${failure.code}: ${refusal.message}`);
+      expect(await ses.store()).toEqual([]);
+    });
+
+    it("publishes no Send event for an email SES refused", async () => {
+      // Prepare
+      const events: SesSendEvent[] = [];
+      const client = withLocalSendEvents(
+        refusing(SES_REFUSALS.accountSendingPaused),
+        (event) => void events.push(event),
+      );
+
+      // Act
+      const sent = await sesMailer(client, { configurationSet: "dun" }).send(EMAIL);
+
+      // Assess
+      expect(sent).toMatchObject({ ok: false, error: { scope: "account" } });
+      expect(events).toEqual([]);
+    });
+
+    it.each<[string, SesRefusal, Omit<SendFailure, "message">]>([
+      [
+        "a 4xx code nobody has seen yet",
+        { status: 400, code: "SendingBlockedForReasonsException", message: "Something new." },
+        { scope: "account", outcome: "not_sent", code: "SendingBlockedForReasonsException" },
+      ],
+      [
+        "a MessageRejected whose words say nothing known",
+        { status: 400, code: "MessageRejected", message: "Message rejected for a new reason." },
+        { scope: "account", outcome: "not_sent", code: "MessageRejected" },
+      ],
+      [
+        "an InvalidParameterValue that is not about the email",
+        { status: 400, code: "InvalidParameterValue", message: "Invalid tag name <dun>: unknown tag." },
+        { scope: "account", outcome: "not_sent", code: "InvalidParameterValue" },
+      ],
+      [
+        "a 5xx nobody has seen yet",
+        { status: 502, code: "BadGateway", message: "Bad gateway." },
+        { scope: "transient", outcome: "unknown", code: "BadGateway" },
+      ],
+    ])("keeps the invoice safe from %s", async (_, refusal, failure) => {
+      // Prepare
+      const mailer = sesMailer(refusing(refusal), { configurationSet: "dun" });
+
+      // Act
+      const sent = await mailer.send(EMAIL);
+
+      // Assess
+      expect(sent).toMatchObject({ ok: false, error: failure });
+    });
+  });
 });
 
 describe("sesMailer's failures on the wire", () => {
-  it("reports a refused connection as unavailable and certainly not sent", async () => {
+  it("reports a refused connection as transient and certainly not sent", async () => {
     // Prepare
     const mailer = sesMailer(clientAt(await closedEndpoint()), { configurationSet: "dun" });
 
@@ -203,11 +320,14 @@ describe("sesMailer's failures on the wire", () => {
     const sent = await mailer.send(EMAIL);
 
     // Assess
-    expect(sent).toMatchObject({ ok: false, error: { code: "unavailable", outcome: "not_sent" } });
+    expect(sent).toMatchObject({
+      ok: false,
+      error: { scope: "transient", outcome: "not_sent", code: "ECONNREFUSED" },
+    });
     expect(sent.ok ? "" : sent.error.message).toContain("ECONNREFUSED");
   });
 
-  it("reports a request SES took but never answered as unavailable with an unknown outcome", async () => {
+  it("reports a request SES took but never answered as transient with an unknown outcome", async () => {
     // Prepare: a server that reads the whole request and says nothing.
     const silent = createServer((request) => request.resume());
     const mailer = sesMailer(
@@ -224,22 +344,26 @@ describe("sesMailer's failures on the wire", () => {
     await shut(silent);
 
     // Assess
-    expect(sent).toMatchObject({ ok: false, error: { code: "unavailable", outcome: "unknown" } });
+    expect(sent).toMatchObject({ ok: false, error: { scope: "transient", outcome: "unknown" } });
   });
 
-  it.each([
-    [400, "Throttling", "Maximum sending rate exceeded.", { code: "throttled", outcome: "not_sent" }],
-    [400, "MessageRejected", "Email address is not verified.", { code: "rejected", outcome: "not_sent" }],
-    [503, "ServiceUnavailable", "Service unavailable.", { code: "unavailable", outcome: "unknown" }],
-  ])("reads SES's %i %s answer as the SDK parses it", async (status, code, message, failure) => {
+  // The same documents as injectSesErrors answers with, here over a real socket and Node's HTTP handler.
+  it.each<[SesRefusalName, Omit<SendFailure, "message">]>([
+    ["throttlingRate", { scope: "rate", outcome: "not_sent", code: "Throttling" }],
+    [
+      "accountSendingPaused",
+      { scope: "account", outcome: "not_sent", code: "AccountSendingPausedException" },
+    ],
+    ["illegalAddress", { scope: "message", outcome: "not_sent", code: "InvalidParameterValue" }],
+    ["serviceUnavailable", { scope: "transient", outcome: "unknown", code: "ServiceUnavailable" }],
+  ])("reads SES's %s from an HTTP answer as the SDK parses it", async (name, failure) => {
     // Prepare: SES's query-protocol error document.
+    const refusal = SES_REFUSALS[name];
     const fakeSes = createServer((request, response) => {
       request.resume();
       request.on("end", () => {
-        response.writeHead(status, { "content-type": "text/xml" });
-        response.end(
-          `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
-        );
+        response.writeHead(refusal.status, { "content-type": "text/xml", "x-amzn-requestid": "r-1" });
+        response.end(sesErrorDocument(refusal, "r-1"));
       });
     });
     const mailer = sesMailer(clientAt(await listen(fakeSes)), { configurationSet: "dun" });
@@ -262,56 +386,56 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
       $metadata: { httpStatusCode: status },
     });
   const metadata = { $metadata: { httpStatusCode: 400 } };
-  const failures: [string, unknown, Pick<SendFailure, "code" | "outcome">][] = [
+  const failures: [string, unknown, Omit<SendFailure, "message">][] = [
     [
       "Throttling",
       serviceError("Throttling", 400, "Maximum sending rate exceeded."),
-      { code: "throttled", outcome: "not_sent" },
+      { scope: "rate", outcome: "not_sent", code: "Throttling" },
     ],
     [
       "the daily quota",
       serviceError("Throttling", 400, "Daily message quota exceeded."),
-      { code: "throttled", outcome: "not_sent" },
+      { scope: "quota", outcome: "not_sent", code: "Throttling" },
     ],
     [
       "MessageRejected",
       new MessageRejected({ message: "Email address is not verified.", ...metadata }),
-      { code: "rejected", outcome: "not_sent" },
+      { scope: "account", outcome: "not_sent", code: "MessageRejected" },
     ],
     [
       "MailFromDomainNotVerified",
       new MailFromDomainNotVerifiedException({ message: "MX not found", ...metadata }),
-      { code: "rejected", outcome: "not_sent" },
+      { scope: "account", outcome: "not_sent", code: "MailFromDomainNotVerifiedException" },
     ],
     [
       "ConfigurationSetDoesNotExist",
       new ConfigurationSetDoesNotExistException({ message: "no dun", ...metadata }),
-      { code: "rejected", outcome: "not_sent" },
+      { scope: "account", outcome: "not_sent", code: "ConfigurationSetDoesNotExistException" },
     ],
     [
       "AccountSendingPaused",
       new AccountSendingPausedException({ message: "paused", ...metadata }),
-      { code: "rejected", outcome: "not_sent" },
+      { scope: "account", outcome: "not_sent", code: "AccountSendingPausedException" },
     ],
     [
       "InvalidParameterValue",
       serviceError("InvalidParameterValue", 400, "Illegal address"),
-      { code: "rejected", outcome: "not_sent" },
+      { scope: "message", outcome: "not_sent", code: "InvalidParameterValue" },
     ],
     [
       "ExpiredToken",
       serviceError("ExpiredToken", 400, "The security token included in the request is expired"),
-      { code: "unavailable", outcome: "not_sent" },
+      { scope: "transient", outcome: "not_sent", code: "ExpiredToken" },
     ],
     [
       "InternalFailure (500)",
       serviceError("InternalFailure", 500, "Internal failure"),
-      { code: "unavailable", outcome: "unknown" },
+      { scope: "transient", outcome: "unknown", code: "InternalFailure" },
     ],
     [
       "ServiceUnavailable (503)",
       serviceError("ServiceUnavailable", 503, "Service unavailable"),
-      { code: "unavailable", outcome: "unknown" },
+      { scope: "transient", outcome: "unknown", code: "ServiceUnavailable" },
     ],
     [
       "ECONNREFUSED",
@@ -319,7 +443,7 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
         code: "ECONNREFUSED",
         syscall: "connect",
       }),
-      { code: "unavailable", outcome: "not_sent" },
+      { scope: "transient", outcome: "not_sent", code: "ECONNREFUSED" },
     ],
     [
       "a DNS failure",
@@ -327,7 +451,7 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
         code: "ENOTFOUND",
         syscall: "getaddrinfo",
       }),
-      { code: "unavailable", outcome: "not_sent" },
+      { scope: "transient", outcome: "not_sent", code: "ENOTFOUND" },
     ],
     [
       "a connection timeout",
@@ -337,7 +461,7 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
         ),
         { name: "TimeoutError" },
       ),
-      { code: "unavailable", outcome: "not_sent" },
+      { scope: "transient", outcome: "not_sent", code: "TimeoutError" },
     ],
     [
       "a request timeout",
@@ -347,7 +471,7 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
         ),
         { name: "TimeoutError", code: "ETIMEDOUT" },
       ),
-      { code: "unavailable", outcome: "unknown" },
+      { scope: "transient", outcome: "unknown", code: "ETIMEDOUT" },
     ],
     [
       "ECONNRESET",
@@ -356,12 +480,29 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
         code: "ECONNRESET",
         syscall: "read",
       }),
-      { code: "unavailable", outcome: "unknown" },
+      { scope: "transient", outcome: "unknown", code: "ECONNRESET" },
     ],
     [
       "an abort",
       Object.assign(new Error("Request aborted"), { name: "AbortError" }),
-      { code: "unavailable", outcome: "unknown" },
+      { scope: "transient", outcome: "unknown", code: "AbortError" },
+    ],
+    [
+      "ThrottlingException (a name other SDKs use)",
+      serviceError("ThrottlingException", 400, "Rate exceeded"),
+      { scope: "rate", outcome: "not_sent", code: "ThrottlingException" },
+    ],
+    [
+      "an HTTP 429",
+      serviceError("TooManyRequests", 429, "Too many requests"),
+      { scope: "rate", outcome: "not_sent", code: "TooManyRequests" },
+    ],
+    [
+      "no credentials",
+      Object.assign(new Error("Could not load credentials from any providers"), {
+        name: "CredentialsProviderError",
+      }),
+      { scope: "transient", outcome: "not_sent", code: "CredentialsProviderError" },
     ],
   ];
 

@@ -20,8 +20,9 @@ function refusingTheOwner(mailer: Mailer): Mailer {
       email.to.includes(TENANT.ownerEmail)
         ? Promise.resolve(
             err({
-              code: "throttled",
+              scope: "rate",
               outcome: "not_sent",
+              code: "Throttling",
               message: "Throttling: Maximum sending rate exceeded.",
             }),
           )
