@@ -6,6 +6,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
 import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { dueShardOf, invoiceKey } from "#adapters/dynamo/keys.ts";
 import { dispatchDue } from "#dispatching/dispatch-due.ts";
@@ -124,6 +125,7 @@ async function perEmail(): Promise<{
     });
   }
   const { invoices, queue, deps } = pipeline;
+  const cursor = new DispatchCursorTable(pipeline.dynamo.documents, pipeline.dynamo.tableName);
   let emails = 0;
   let ticks = 0;
   let senderMs = 0;
@@ -131,7 +133,7 @@ async function perEmail(): Promise<{
   while (pipeline.clock.now.getTime() < Date.parse("2027-02-20T00:00:00Z")) {
     const now = pipeline.clock.now;
     current = dispatcher;
-    await dispatchDue({ invoices, queue }, now);
+    await dispatchDue({ invoices, cursor, queue }, now, { settleMs: 0 });
     ticks += 1;
     current = sender;
     const started = performance.now();
@@ -167,7 +169,8 @@ async function dispatcherRequests(notDue: number): Promise<number> {
   const tally = emptyTally();
   countRequests(dynamo.client, () => tally);
   const queue = new MemoryDueQueue();
-  await dispatchDue({ invoices: table, queue }, new Date("2026-12-01T09:00:00Z"));
+  const cursor = new DispatchCursorTable(dynamo.documents, dynamo.tableName);
+  await dispatchDue({ invoices: table, cursor, queue }, new Date("2026-12-01T09:00:00Z"));
   await dynamo.close();
   if (queue.size !== 0)
     throw new Error(`the dispatcher found ${queue.size} of ${notDue} not-due invoices due`);

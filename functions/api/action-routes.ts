@@ -10,6 +10,8 @@
 import { createHash } from "node:crypto";
 import type { IdempotentResponse } from "#adapters/dynamo/invoice-table.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
+import { slotWithAlerts } from "#sending/owner-alert.ts";
+import { type ReminderInFlight, waitOutStandingClaim } from "#sending/standing-claim.ts";
 import type { RouteHandler } from "./http-request.ts";
 import type { InvoiceAction } from "./invoice-actions.ts";
 import { invoiceView } from "./invoice-view.ts";
@@ -37,9 +39,15 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
     const slot = key === undefined ? undefined : `sha256:${sha256(key)}`;
     const fingerprint = sha256(`${request.method} ${request.rawPath}\n${JSON.stringify(body.value)}`);
 
+    let inFlight: ReminderInFlight | undefined;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const stored = number ? await deps.invoices.get(tenant.id, number) : undefined;
-      if (!stored || !number) return problem(404, `no invoice ${number ?? ""}`);
+      const read = number ? await deps.invoices.get(tenant.id, number) : undefined;
+      if (!read || !number) return problem(404, `no invoice ${number ?? ""}`);
+      // A reminder may be on its way to SES this very moment: let it land (or its window pass) first.
+      const waited = await waitOutStandingClaim(deps, read);
+      const stored = waited.stored;
+      if (!stored) return problem(404, `no invoice ${number}`);
+      inFlight = waited.inFlight ?? inFlight;
       const earlier = slot !== undefined && stored.requests ? stored.requests[slot] : undefined;
       if (earlier) return replay(earlier, fingerprint);
 
@@ -55,7 +63,10 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
       }
       const { invoice, events } = applied.value;
       const next = decideNextAction(invoice, tenant.policy, now);
-      const response = json(200, invoiceView(invoice, tenant.policy, now));
+      const response = json(200, {
+        ...invoiceView(invoice, tenant.policy, now),
+        ...(inFlight ? { reminderInFlight: inFlight } : {}),
+      });
       const requests =
         slot === undefined
           ? undefined
@@ -64,7 +75,7 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
         stored.invoice,
         invoice,
         events,
-        next.kind === "none" ? undefined : next.at,
+        slotWithAlerts(next.kind === "none" ? undefined : next.at, stored.alerts, now),
         { whileClaimed: stored.claim !== undefined, requests },
       );
       if (saved === "ok") return response;

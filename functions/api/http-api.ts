@@ -25,7 +25,7 @@ import {
   MAX_PAGE_SIZE,
   postInvoices,
 } from "./invoice-routes.ts";
-import { InvoiceViewSchema } from "./invoice-view.ts";
+import { ActionAnswerSchema, InvoiceViewSchema } from "./invoice-view.ts";
 import { openApiDocument } from "./openapi.ts";
 import { type ApiResponse, json, type ProblemStatus, problem } from "./problem.ts";
 import { getAgingReport, putPolicy } from "./tenant-routes.ts";
@@ -106,7 +106,7 @@ export const ROUTES: readonly RouteSpec[] = [
       summary: action.summary,
       body: { schema: action.body, required: false },
       idempotencyKey: true,
-      response: InvoiceViewSchema,
+      response: ActionAnswerSchema,
       problems: [400, 404, 409, 413, 415, 422],
       access: "tenant",
       handle: actionRoute(action),

@@ -6,9 +6,17 @@ import type { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
+import type { SendWindow } from "#sending/send-window.ts";
 import type { ApiResponse } from "./problem.ts";
 
-export type ApiDeps = { invoices: InvoiceTable; tenants: TenantTable; apiKeys: ApiKeyTable; now: () => Date };
+export type ApiDeps = {
+  invoices: InvoiceTable;
+  tenants: TenantTable;
+  apiKeys: ApiKeyTable;
+  now: () => Date;
+  /** How long a reminder on its way may still reach SES (#sending/send-window.ts); an action waits it out. */
+  sendWindow?: SendWindow;
+};
 
 export type HttpRequest = {
   method: string;

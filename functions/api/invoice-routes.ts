@@ -76,7 +76,7 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
       }
       fresh.push({ input: item, index });
     }
-    const uploaded = await uploadInvoices(deps.invoices, tenant, fresh, now);
+    const uploaded = await uploadInvoices(deps.invoices, tenant, fresh, now, deps);
     for (const [position, { index }] of fresh.entries()) answers[index] = uploaded[position];
     results = answers.filter((answer): answer is UploadResult => answer !== undefined);
   } else if (mediaType === "text/csv") {
@@ -114,7 +114,7 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
       }
     }
     const rows = read.rows.map((row) => ({ input: row.input, row: row.row }));
-    results.push(...(await uploadInvoices(deps.invoices, tenant, rows, now)));
+    results.push(...(await uploadInvoices(deps.invoices, tenant, rows, now, deps)));
     results.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   } else {
     return problem(415, `send application/json or text/csv, not ${mediaType || "no Content-Type"}`);

@@ -6,6 +6,7 @@ import * as z from "zod";
 import { CustomerSchema } from "#domain/invoice/customer.ts";
 import { countedStages } from "#domain/invoice/delivery.ts";
 import { creditOf, DeliveryStateSchema, type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";
+import { SEND_BLOCK_SCOPES } from "#domain/invoice/send-blocked.ts";
 import { type TimelineEvent, TimelineEventSchema } from "#domain/invoice/timeline.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Policy } from "#domain/ladder/policy.ts";
@@ -32,7 +33,23 @@ export const InvoiceViewSchema = z.object({
   paymentReference: z.string().nullable(),
   paymentUrl: z.string().nullable(),
   nextAction: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("send"), at: z.string(), step: z.string() }),
+    z.object({
+      kind: z.literal("send"),
+      at: z.string(),
+      step: z.string(),
+      blocked: z
+        .object({
+          scope: z.enum(SEND_BLOCK_SCOPES),
+          code: z.string(),
+          reason: z.string(),
+          since: z.string(),
+          attempts: z.number().int(),
+        })
+        .optional()
+        .describe(
+          "SES would not send it lately (its sending rate or daily quota, the account or configuration set paused or not set up): tried again at `at`",
+        ),
+    }),
     z.object({ kind: z.literal("wait"), at: z.string(), reason: z.string() }),
     z.object({ kind: z.literal("none"), reason: z.string() }),
   ]),
@@ -51,6 +68,25 @@ export const InvoiceViewSchema = z.object({
   updatedAt: z.string(),
 });
 export type InvoiceView = z.infer<typeof InvoiceViewSchema>;
+
+/**
+ * What an action answers: the invoice after it, and the reminder that was on its way to SES when
+ * the action came, if one was. The action waited for it (#sending/standing-claim.ts): "sent" means
+ * it went out just before the action took effect, "unconfirmed" that its sender stopped before it
+ * could say; either way, no email leaves after this answer.
+ */
+export const ReminderInFlightSchema = z
+  .object({
+    step: z.string().describe("the stage (reminder_1) or installment (installment_2) being sent"),
+    at: z.string(),
+    outcome: z.enum(["sent", "unconfirmed"]),
+  })
+  .describe("a reminder that was being sent at the moment this change came");
+
+export const ActionAnswerSchema = InvoiceViewSchema.extend({
+  reminderInFlight: ReminderInFlightSchema.optional(),
+});
+export type ActionAnswer = z.infer<typeof ActionAnswerSchema>;
 
 export function invoiceView(
   invoice: Invoice,
@@ -88,6 +124,17 @@ export function invoiceView(
             kind: "send",
             at: next.at.toISOString(),
             step: next.step.type === "stage" ? next.step.stage : `installment_${next.step.installment + 1}`,
+            ...(next.blocked
+              ? {
+                  blocked: {
+                    scope: next.blocked.scope,
+                    code: next.blocked.code,
+                    reason: next.blocked.reason,
+                    since: next.blocked.since,
+                    attempts: next.blocked.attempts,
+                  },
+                }
+              : {}),
           }
         : next.kind === "wake"
           ? { kind: "wait", at: next.at.toISOString(), reason: next.reason }

@@ -16,6 +16,9 @@ import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { changeAmount, recordPayment } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Policy } from "#domain/ladder/policy.ts";
+import { slotWithAlerts } from "#sending/owner-alert.ts";
+import { type ClaimWaitDeps, type ReminderInFlight, waitOutStandingClaim } from "#sending/standing-claim.ts";
+import { ReminderInFlightSchema } from "./invoice-view.ts";
 import { type FieldError, FieldErrorSchema, fieldErrorsOf } from "./problem.ts";
 
 export const UploadResultSchema = z.object({
@@ -23,8 +26,15 @@ export const UploadResultSchema = z.object({
   status: z.enum(["created", "updated", "unchanged", "rejected"]),
   row: z.number().int().optional().describe("the CSV row, for uploads that came as a file"),
   errors: z.array(FieldErrorSchema),
+  reminderInFlight: ReminderInFlightSchema.optional(),
 });
 export type UploadResult = z.infer<typeof UploadResultSchema>;
+
+/**
+ * How an upload that changes an invoice with a reminder on its way waits for it
+ * (#sending/standing-claim.ts); without it (loading demo data), it does not wait.
+ */
+export type UploadWait = Omit<ClaimWaitDeps, "invoices">;
 
 export const UploadSummarySchema = z.object({
   created: z.number().int(),
@@ -172,7 +182,7 @@ function parse(input: unknown, row: number | undefined): Parsed {
   };
 }
 
-function answer(
+function answerOf(
   upload: ParsedInvoiceInput,
   row: number | undefined,
   status: UploadResult["status"],
@@ -188,10 +198,11 @@ export async function uploadInvoice(
   input: unknown,
   now: Date,
   row?: number,
+  wait?: UploadWait,
 ): Promise<UploadResult> {
   const parsed = parse(input, row);
   if (!parsed.ok) return parsed.result;
-  return writeUpload(invoices, tenant, parsed.upload, now, row);
+  return writeUpload(invoices, tenant, parsed.upload, now, row, undefined, wait);
 }
 
 async function writeUpload(
@@ -201,29 +212,42 @@ async function writeUpload(
   now: Date,
   row: number | undefined,
   known?: StoredInvoice | null,
+  wait?: UploadWait,
 ): Promise<UploadResult> {
   // `known` is the invoice as a batch read found it (null: not there); later attempts read afresh.
   let stored = known;
+  let inFlight: ReminderInFlight | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const existing =
+    let existing =
       stored === undefined ? await invoices.get(tenant.id, upload.invoiceNumber) : (stored ?? undefined);
     stored = undefined;
+    if (existing?.claim && wait) {
+      // A reminder may be on its way to the address this upload changes: let it land first.
+      const waited = await waitOutStandingClaim({ invoices, ...wait }, existing);
+      existing = waited.stored;
+      inFlight = waited.inFlight ?? inFlight;
+    }
+    const answer = (status: UploadResult["status"], errors: FieldError[] = []): UploadResult => ({
+      ...answerOf(upload, row, status, errors),
+      ...(inFlight ? { reminderInFlight: inFlight } : {}),
+    });
     const decision = decideUpload(existing, upload, tenant, now);
     switch (decision.kind) {
       case "rejected":
-        return answer(upload, row, "rejected", decision.errors);
+        return answer("rejected", decision.errors);
       case "unchanged":
-        return answer(upload, row, "unchanged");
+        return answer("unchanged");
       case "create":
         if ((await invoices.create(decision.invoice, decision.events, decision.next)) === "ok") {
-          return answer(upload, row, "created");
+          return answer("created");
         }
         break; // created by a concurrent upload a moment ago: compare with it instead
       case "update": {
-        const saved = await invoices.save(decision.before, decision.after, decision.events, decision.next, {
+        const next = slotWithAlerts(decision.next, existing?.alerts, now);
+        const saved = await invoices.save(decision.before, decision.after, decision.events, next, {
           whileClaimed: decision.whileClaimed,
         });
-        if (saved === "ok") return answer(upload, row, "updated");
+        if (saved === "ok") return answer("updated");
       }
     }
   }
@@ -240,6 +264,7 @@ export async function uploadInvoices(
   tenant: { id: string; policy: Policy },
   items: readonly { input: unknown; row?: number }[],
   now: Date,
+  wait?: UploadWait,
 ): Promise<UploadResult[]> {
   const parsed = items.map((item) => parse(item.input, item.row));
   const numbers = parsed.flatMap((p) => (p.ok ? [p.upload.invoiceNumber] : []));
@@ -259,18 +284,18 @@ export async function uploadInvoices(
     const row = items[index]?.row;
     if (decision.kind === "create") creates.push({ index, upload: p.upload, decision });
     else if (decision.kind === "rejected")
-      results[index] = answer(p.upload, row, "rejected", decision.errors);
-    else if (decision.kind === "unchanged") results[index] = answer(p.upload, row, "unchanged");
+      results[index] = answerOf(p.upload, row, "rejected", decision.errors);
+    else if (decision.kind === "unchanged") results[index] = answerOf(p.upload, row, "unchanged");
     else others.push({ index, upload: p.upload, known: existing ?? null });
   }
 
   const outcomes = await invoices.createMany(creates.map(({ decision }) => decision));
   for (const [position, { index, upload }] of creates.entries()) {
-    if (outcomes[position] === "ok") results[index] = answer(upload, items[index]?.row, "created");
+    if (outcomes[position] === "ok") results[index] = answerOf(upload, items[index]?.row, "created");
     else others.push({ index, upload }); // created concurrently since the read: decided again
   }
   await inParallel(others, 16, async ({ index, upload, known }) => {
-    results[index] = await writeUpload(invoices, tenant, upload, now, items[index]?.row, known);
+    results[index] = await writeUpload(invoices, tenant, upload, now, items[index]?.row, known, wait);
   });
   return results.map((result) => {
     if (!result) throw new Error("an upload item went unanswered");

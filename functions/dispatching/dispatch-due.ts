@@ -1,41 +1,105 @@
 /**
  * The dispatcher: on every tick, read the sparse due index — shard by shard, page by page — and
- * put one message per due invoice on the send queue. It decides nothing: the sender re-reads and
- * re-decides each invoice, so a second dispatcher running at the same time only sends duplicate
- * messages, which the sender's claim turns into nothing.
+ * put one message per due slot on the send queue. It decides nothing: the sender re-reads and
+ * re-decides each invoice.
+ *
+ * Each slot is enqueued once, not once per tick: the dispatcher keeps a cursor per shard (how far in
+ * time it has read, dispatch-cursor.ts) and reads only the stretch from there. That holds because a
+ * slot is never written earlier than the moment it is written (InvoiceTable clamps it), so nothing
+ * appears behind the cursor — except what the index shows late: the index is updated a moment
+ * after the table, so a tick reads only up to `settleMs` before now. (The instant a stretch ended
+ * at is read again by the next one, for a slot written at that very instant; one still due then is
+ * enqueued twice, which the claim turns into nothing.) An invoice whose message is
+ * lost to the send queue's dead-letter queue stays there until it is redriven (`dun redrive send`),
+ * and one whose claim is never recorded comes back at the claim's stale time, its slot then.
+ *
+ * A tick is bounded: it stops reading when its time budget is spent and saves where it got to,
+ * and the next tick goes on from there. A second dispatcher running at the same time only sends
+ * duplicate messages, which the sender's claim turns into nothing, and cannot move the cursor back.
  */
+import type { DispatchCursor, DispatchCursorTable, ShardCursor } from "#adapters/dynamo/dispatch-cursor.ts";
 import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { allDueShards } from "#adapters/dynamo/keys.ts";
-import type { DueMessage, DueQueue } from "./due-message.ts";
+import type { DueQueue } from "./due-message.ts";
 
-export type DispatchReport = { due: number; pages: number };
+/** How far behind now a tick reads: more than the index's lag behind the table and the clocks' skew. */
+export const DEFAULT_SETTLE_MS = 60_000;
+/** The share of its time a tick spends reading and enqueuing; the rest is room for the last page and the cursor. */
+export const TICK_BUDGET = 0.4;
+/** Slots per page: small enough that the time budget is checked often. */
+const PAGE_SIZE = 1000;
+/** Before any slot: where a shard with no cursor starts. */
+const BEGINNING = "1970-01-01T00:00:00.000Z";
+
+export type DispatchDeps = { invoices: InvoiceTable; cursor: DispatchCursorTable; queue: DueQueue };
+
+export type DispatchOptions = {
+  settleMs?: number;
+  /** True once the tick must stop reading (its time budget is spent). */
+  outOfTime?: () => boolean;
+};
+
+export type DispatchReport = {
+  due: number;
+  pages: number;
+  /** Every shard was read up to `settleMs` before now; false when the budget ran out first. */
+  caughtUp: boolean;
+  /** False when another tick moved the cursor meanwhile (this one's messages went out all the same). */
+  cursorSaved: boolean;
+};
 
 export async function dispatchDue(
-  deps: { invoices: InvoiceTable; queue: DueQueue },
+  deps: DispatchDeps,
   now: Date,
+  options: DispatchOptions = {},
 ): Promise<DispatchReport> {
-  const reports = await Promise.all(allDueShards().map((shard) => dispatchShard(deps, shard, now)));
-  return reports.reduce((sum, report) => ({ due: sum.due + report.due, pages: sum.pages + report.pages }), {
-    due: 0,
-    pages: 0,
-  });
+  const to = new Date(now.getTime() - (options.settleMs ?? DEFAULT_SETTLE_MS)).toISOString();
+  const outOfTime = options.outOfTime ?? (() => false);
+  const before = await deps.cursor.get();
+  const shards: DispatchCursor["shards"] = { ...before.shards };
+  const report: DispatchReport = { due: 0, pages: 0, caughtUp: true, cursorSaved: false };
+  try {
+    await Promise.all(
+      allDueShards().map(async (shard) => {
+        const position = shards[shard] ?? { readUpTo: BEGINNING };
+        const done = await dispatchShard(deps, shard, position, to, outOfTime, (moved, enqueued) => {
+          shards[shard] = moved;
+          report.due += enqueued;
+          report.pages += 1;
+        });
+        if (!done) report.caughtUp = false;
+      }),
+    );
+  } finally {
+    // Whatever was enqueued is kept even when a later page failed: the next tick goes on after it.
+    report.cursorSaved = await deps.cursor.put(before, shards);
+  }
+  return report;
 }
 
+/** Reads one shard from its position up to `to`; true when it got there. */
 async function dispatchShard(
-  deps: { invoices: InvoiceTable; queue: DueQueue },
+  deps: DispatchDeps,
   shard: string,
-  now: Date,
-): Promise<DispatchReport> {
-  let due = 0;
-  let pages = 0;
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.invoices.dueOn(shard, now, cursor);
-    pages += 1;
-    const messages: DueMessage[] = page.invoices;
-    if (messages.length > 0) await deps.queue.enqueue(messages);
-    due += messages.length;
-    cursor = page.cursor;
-  } while (cursor);
-  return { due, pages };
+  start: ShardCursor,
+  to: string,
+  outOfTime: () => boolean,
+  progressed: (position: ShardCursor, enqueued: number) => void,
+): Promise<boolean> {
+  let position = start;
+  for (;;) {
+    const stretchTo = position.working?.to ?? to;
+    if (!position.working && stretchTo <= position.readUpTo) return true;
+    if (outOfTime()) return false;
+    const page = await deps.invoices.dueBetween(
+      shard,
+      { from: position.readUpTo, to: stretchTo },
+      { after: position.working?.after, limit: PAGE_SIZE },
+    );
+    if (page.invoices.length > 0) await deps.queue.enqueue(page.invoices);
+    position = page.after
+      ? { readUpTo: position.readUpTo, working: { to: stretchTo, after: page.after } }
+      : { readUpTo: stretchTo };
+    progressed(position, page.invoices.length);
+  }
 }

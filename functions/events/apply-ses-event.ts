@@ -5,17 +5,27 @@
  * suppresses the address and tells the owner. Events find their invoice by their tags, or by the
  * message record when the tags are missing; an event for an email dun does not know is logged by
  * the caller, not an error.
+ *
+ * An event is retried until it is applied (the events queue), so each of its effects is written
+ * so that a retry after any failed write completes it, and none happens twice: the address is
+ * suppressed before the invoice changes (adding it again changes nothing); the timeline step is
+ * keyed by the event and kept on the invoice in the same update as the change, so a retry that finds
+ * the change made writes the step again; the owner's alert goes into the invoice's outbox in the same
+ * update as the change, and a retry that finds the change made sends what still waits there.
  */
+import { createHash } from "node:crypto";
 
-import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
 import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Mailer } from "#adapters/ses/mailer.ts";
 import { decodeTagValue } from "#adapters/ses/tag-values.ts";
 import { applyDeliveryReport, type DeliveryReport } from "#domain/invoice/delivery.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
+import type { Tenant } from "#domain/tenant/tenant.ts";
 import { confirmSend, type SendConfirmation } from "#sending/complete-claim.ts";
 import type { SenderConfig } from "#sending/compose-email.ts";
-import { notifyOwner } from "#sending/notify-owner.ts";
+import { confirmAlertSent, flushOwnerAlerts } from "#sending/notify-owner.ts";
+import { type PendingAlert, slotWithAlerts, withAlerts } from "#sending/owner-alert.ts";
 import type { SesEvent } from "./ses-event.ts";
 
 export type EventDeps = {
@@ -28,6 +38,10 @@ export type EventDeps = {
 export type EventOutcome =
   | "send_recorded"
   | "send_already_recorded"
+  /** The Send event of a claim given up as stale: recorded now; the step may have gone twice. */
+  | "send_recorded_late"
+  /** The Send event of a claim nobody knows: only its message record was written. */
+  | "send_unknown_claim"
   | "recorded"
   /** Recorded, but SES refused the owner's alert about it (see notify-owner.ts). */
   | "recorded_owner_not_alerted"
@@ -42,10 +56,30 @@ export function sendConfirmationOf(event: SesEvent): SendConfirmation | undefine
   const invoice = first(event.tags, "invoice");
   const claim = first(event.tags, "claim");
   if (event.type !== "send" || !tenant || !invoice || !claim) return undefined;
+  const step = first(event.tags, "step");
   return {
     tenantId: decodeTagValue(tenant),
     invoiceNumber: decodeTagValue(invoice),
     claimId: claim,
+    ...(step === undefined ? {} : { step }),
+    messageId: event.messageId,
+    recipients: event.destination,
+    at: new Date(event.at),
+  };
+}
+
+/** The owner alert a Send event confirms, read from its tags. */
+function alertSentOf(event: SesEvent) {
+  const tenant = first(event.tags, "tenant");
+  const invoice = first(event.tags, "invoice");
+  const alertId = first(event.tags, "alert");
+  const claimId = first(event.tags, "claim");
+  if (!tenant || !invoice || !alertId || !claimId) return undefined;
+  return {
+    tenantId: decodeTagValue(tenant),
+    invoiceNumber: decodeTagValue(invoice),
+    alertId,
+    claimId,
     messageId: event.messageId,
     recipients: event.destination,
     at: new Date(event.at),
@@ -104,10 +138,23 @@ async function invoiceOf(
 
 export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date): Promise<EventOutcome> {
   if (event.type === "send") {
+    const alert = alertSentOf(event);
+    if (alert) return (await confirmAlertSent(deps.invoices, alert)) ? "recorded" : "unchanged";
     const confirmation = sendConfirmationOf(event);
     if (!confirmation) return "unchanged";
-    const recorded = await confirmSend(deps, confirmation);
-    return recorded === "recorded" ? "send_recorded" : "send_already_recorded";
+    const confirmed = await confirmSend(deps, confirmation);
+    switch (confirmed) {
+      case "recorded":
+        return "send_recorded";
+      case "recorded_late":
+        return "send_recorded_late";
+      case "unknown_claim":
+        return "send_unknown_claim";
+      case "no_such_invoice":
+        return "unknown_message";
+      case "already_recorded":
+        return "send_already_recorded";
+    }
   }
   const report = reportOf(event);
   const target = await invoiceOf(deps, event);
@@ -119,6 +166,7 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
       deps.tenants.get(target.tenantId),
     ]);
     if (!stored || !tenantRecord) return "unknown_message";
+    const { tenant } = tenantRecord;
     const claimId = first(event.tags, "claim");
     if (stored.claim && stored.claim.id === claimId) {
       // The Delivery overtook its Send event: the claim it belongs to is recorded first.
@@ -132,32 +180,84 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
       continue;
     }
     const applied = applyDeliveryReport(stored.invoice, report);
-    if (applied.events.length === 0) return "unchanged";
-    const { policy } = tenantRecord.tenant;
-    const next = decideNextAction(applied.invoice, policy, now);
+    const stepKey = stepKeyOf(event);
+    if (applied.events.length === 0) {
+      // Applied already: a duplicate, another recipient's report, or a retry of this very event after a
+      // write that failed. If it was this event, its step may be missing, and its alert may still wait.
+      if (stored.lastEventStep?.key === stepKey)
+        await deps.invoices.putEventStep(stored.invoice, stored.lastEventStep);
+      return ownerAlertsSent(deps, tenant, stored, now, "unchanged");
+    }
+
+    for (const effect of applied.effects) {
+      if (effect.kind === "suppress") await deps.tenants.suppress(target.tenantId, effect.email);
+    }
+    const alerts: Record<string, PendingAlert> = {};
+    for (const effect of applied.effects) {
+      if (effect.kind !== "notify_owner") continue;
+      alerts[alertIdOf(report, effect.alert, effect.email)] = {
+        kind: effect.alert,
+        email: effect.email,
+        detail: effect.detail,
+        at: report.at,
+      };
+    }
+    const outbox = Object.keys(alerts).length > 0 ? withAlerts(stored.alerts, alerts) : undefined;
+    const next = decideNextAction(applied.invoice, tenant.policy, now);
     const saved = await deps.invoices.save(
       stored.invoice,
       applied.invoice,
       applied.events,
-      next.kind === "none" ? undefined : next.at,
-      { whileClaimed: stored.claim !== undefined },
+      slotWithAlerts(next.kind === "none" ? undefined : next.at, outbox ?? stored.alerts, now),
+      { whileClaimed: stored.claim !== undefined, alerts: outbox, eventStep: stepKey },
     );
     if (saved === "conflict") continue;
-    let everyOwnerAlertSent = true;
-    for (const effect of applied.effects) {
-      if (effect.kind === "suppress") await deps.tenants.suppress(target.tenantId, effect.email);
-      else {
-        const alerted = await notifyOwner(
-          deps,
-          tenantRecord.tenant,
-          applied.invoice,
-          { kind: effect.alert, email: effect.email, detail: effect.detail },
-          now,
-        );
-        everyOwnerAlertSent &&= alerted.sent;
-      }
-    }
-    return everyOwnerAlertSent ? "recorded" : "recorded_owner_not_alerted";
+    const changed = {
+      ...stored,
+      invoice: { ...applied.invoice, version: stored.invoice.version + 1 },
+      alerts: outbox ?? stored.alerts,
+    };
+    return ownerAlertsSent(deps, tenant, changed, now, "recorded");
   }
   throw new Error(`${target.invoiceNumber} kept changing while ${event.type} ${event.messageId} was applied`);
+}
+
+/**
+ * Sends what waits in the invoice's outbox. One SES would not take for now stays there, and the
+ * invoice's due slot (slotWithAlerts) brings it to the sender, which sends it then.
+ */
+async function ownerAlertsSent(
+  deps: EventDeps,
+  tenant: Tenant,
+  stored: StoredInvoice,
+  now: Date,
+  outcome: "recorded" | "unchanged",
+): Promise<EventOutcome> {
+  if (!stored.alerts || Object.keys(stored.alerts).length === 0) return outcome;
+  const flushed = await flushOwnerAlerts(deps, tenant, stored, now);
+  if (flushed.notAlerted.length > 0) return "recorded_owner_not_alerted";
+  return outcome;
+}
+
+/** The timeline step of an event: the same event, however often it is applied, is the same step. */
+function stepKeyOf(event: SesEvent): string {
+  const detail = createHash("sha256")
+    .update(
+      JSON.stringify([
+        event.type,
+        event.messageId,
+        event.recipients,
+        event.bounce?.feedbackId,
+        event.click?.link,
+      ]),
+    )
+    .digest("hex")
+    .slice(0, 16);
+  return `${event.at}#ses#${detail}`;
+}
+
+/** An alert's id, fixed by its cause: the same bounce or complaint, applied twice, is one alert. */
+function alertIdOf(report: DeliveryReport, kind: string, email: string): string {
+  const digest = createHash("sha256").update(`${report.messageId}\n${email}`).digest("hex").slice(0, 16);
+  return `${kind}-${digest}`;
 }

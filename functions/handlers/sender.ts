@@ -1,9 +1,11 @@
 /**
  * The sender Lambda: one SQS batch of due invoices, each processed on its own. A message whose
- * send must be tried again (SES throttled) is reported as a batch item failure, so SQS brings it
- * back after the visibility timeout and the rest of the batch is not sent twice. The records are
- * worked on in parallel, but their sends are paced to this instance's share of the account's SES
- * sending rate, so that SES has no reason to throttle.
+ * invoice kept changing under it is reported as a batch item failure, so SQS brings it back after
+ * the visibility timeout and the rest of the batch is not sent twice; an email SES would not take
+ * for now is not a failure here (the invoice stays due with a backoff, and the message is done). The
+ * records are worked on in parallel, but each waits for its pacing slot first — this instance's
+ * share of the account's SES sending rate — so that SES has no reason to throttle, and so that the
+ * claim it then writes is followed by SES at once (#sending/send-window.ts).
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,7 +20,12 @@ import { sendPacer } from "#adapters/ses/send-pacer.ts";
 import { DueMessageSchema } from "#dispatching/due-message.ts";
 import { processDueInvoice, type SenderDeps } from "#sending/process-due-invoice.ts";
 import { readEnvironment, required } from "./environment.ts";
-import { LOG_OWNER_NOT_ALERTED } from "./log-messages.ts";
+import {
+  LOG_EMAIL_REFUSED,
+  LOG_OWNER_NOT_ALERTED,
+  LOG_SENDING_BLOCKED,
+  LOG_SENDING_THROTTLED,
+} from "./log-messages.ts";
 import { redactingLogger } from "./logger.ts";
 
 const env = readEnvironment();
@@ -35,7 +42,6 @@ const deps: SenderDeps = {
   tenants: new TenantTable(documents, env.TABLE_NAME),
   mailer: sesMailer(new SESClient({ maxAttempts: 1 }), {
     configurationSet: required(env, "SES_CONFIGURATION_SET"),
-    pace,
   }),
   config: { fromAddress: required(env, "FROM_ADDRESS") },
 };
@@ -47,10 +53,16 @@ export class RetryLater extends Error {
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const due = DueMessageSchema.parse(JSON.parse(record.body));
+  await pace();
   const result = await processDueInvoice(deps, due, new Date());
-  logger.info("processed", { ...due, ...result });
-  if (result.outcome === "sent" && result.ownerNotAlerted !== undefined)
-    logger.error(LOG_OWNER_NOT_ALERTED, { ...due, alert: "handover", reason: result.ownerNotAlerted });
+  if (result.outcome === "deferred") {
+    // Rate throttling is a warning (pacing should prevent it; the alarm counts a run of them); anything else is an error.
+    if (result.scope === "rate") logger.warn(LOG_SENDING_THROTTLED, { ...due, ...result });
+    else logger.error(LOG_SENDING_BLOCKED, { ...due, ...result });
+  } else if (result.outcome === "refused") logger.error(LOG_EMAIL_REFUSED, { ...due, ...result });
+  else logger.info("processed", { ...due, ...result });
+  if (result.ownerNotAlerted !== undefined)
+    logger.error(LOG_OWNER_NOT_ALERTED, { ...due, reason: result.ownerNotAlerted });
   if (result.outcome === "retry") throw new RetryLater(result.reason);
 }
 

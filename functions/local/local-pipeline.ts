@@ -1,19 +1,25 @@
 /**
  * What AWS runs on each Scheduler tick, run in this process: the dispatcher moves the due invoices
  * onto the send queue (in memory), the sender handles every queued message, and the events path
- * applies the SES events of what was sent. aws-ses-v2-local publishes no events, so the Send event
- * comes from the SES client's middleware (#adapters/ses/send-events.ts) and what SES would publish
- * next (Delivery; Bounce or Complaint for the mailbox simulator's addresses) from followUpEvents.
+ * applies the SES events of what was sent, from an events queue in memory. aws-ses-v2-local
+ * publishes no events, so the Send event comes from the SES client's middleware
+ * (#adapters/ses/send-events.ts) and what SES would publish next (Delivery; Bounce or Complaint for
+ * the mailbox simulator's addresses) from followUpEvents.
+ *
+ * Both queues behave as their SQS queues do (memory-queue.ts): a message that fails comes back on
+ * the next tick, and one that failed five times waits in the queue's dead-letter queue until it is
+ * redriven (POST /_local/redrive, `dun redrive`).
  *
  * Local mode and the tests share it, so what the tests show is what `npm start` does.
  */
+import type { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
 import type { SesSendEvent } from "#adapters/ses/send-events.ts";
 import { dispatchDue } from "#dispatching/dispatch-due.ts";
 import { applySesEvent } from "#events/apply-ses-event.ts";
 import { followUpEvents } from "#events/follow-up-events.ts";
 import { parseSesEventRecord, type SesEvent } from "#events/ses-event.ts";
 import { processDueInvoice, type SenderDeps, type SendOutcome } from "#sending/process-due-invoice.ts";
-import { MemoryDueQueue } from "./memory-queue.ts";
+import { MemoryDueQueue, MemoryQueue } from "./memory-queue.ts";
 
 export type SentStep = { tenantId: string; invoiceNumber: string; step: string };
 export type TickReport = { due: number; outcomes: SendOutcome[]; sent: SentStep[]; events: number };
@@ -30,36 +36,54 @@ export class SendEventBuffer {
   };
 }
 
+/** As the send queue's and the events queue's redrive policies have it (infra/constructs). */
+export const MAX_RECEIVES = 5;
+
 export class LocalPipeline {
-  readonly queue = new MemoryDueQueue();
+  readonly queue = new MemoryDueQueue({ maxReceives: MAX_RECEIVES });
+  /** SES's events on their way to the events Lambda. */
+  readonly events = new MemoryQueue<SesEvent>({ maxReceives: MAX_RECEIVES });
   /** The kill switch: while paused no dispatcher runs, as with the Scheduler's schedule disabled. */
   paused = false;
 
   constructor(
     private readonly deps: SenderDeps,
     private readonly sendEvents: SendEventBuffer,
-    private readonly options: { followUps?: boolean } = {},
+    private readonly options: { cursor: DispatchCursorTable; followUps?: boolean },
   ) {}
 
-  /** Whether a tick now would have work even with nothing due: messages left on the queue, or events. */
+  /** What the sender asks before it gives a stale claim up: whether SES events wait in the events dead-letter queue. */
+  readonly deadLetters = { holdsAny: async () => this.events.deadLetters.length > 0 };
+
+  /** Whether a tick now would have work even with nothing due: messages left on a queue, or events. */
   get hasPendingWork(): boolean {
-    return this.queue.size > 0 || this.sendEvents.events.length > 0;
+    return this.queue.size > 0 || this.events.size > 0 || this.sendEvents.events.length > 0;
   }
 
   async tick(now: Date): Promise<TickReport> {
+    // One process, one clock, one consistent DynamoDB: the due index is never late, so no settling.
     const dispatched = this.paused
       ? { due: 0 }
-      : await dispatchDue({ invoices: this.deps.invoices, queue: this.queue }, now);
+      : await dispatchDue(
+          { invoices: this.deps.invoices, cursor: this.options.cursor, queue: this.queue },
+          now,
+          { settleMs: 0 },
+        );
     const outcomes: SendOutcome[] = [];
     const sent: SentStep[] = [];
+    const senderDeps = { deadLetters: this.deadLetters, ...this.deps };
     await this.queue.deliver(async (message) => {
-      const outcome = await processDueInvoice(this.deps, message, now);
+      const outcome = await processDueInvoice(senderDeps, message, now);
       outcomes.push(outcome);
       if (outcome.outcome === "sent") sent.push({ ...message, step: outcome.step });
       return outcome.outcome !== "retry";
     });
     const events = this.sesEvents(now);
-    for (const event of events) await applySesEvent(this.deps, event, now);
+    await this.events.enqueue(events);
+    await this.events.deliver(async (event) => {
+      await applySesEvent(this.deps, event, now);
+      return true;
+    });
     return { due: dispatched.due, outcomes, sent, events: events.length };
   }
 

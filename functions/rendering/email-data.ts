@@ -75,7 +75,7 @@ export const EmailDataSchema = z.object({
   payment: z.object({ amount: Minor, date: IsoDateSchema }).optional(),
   alert: z
     .object({
-      kind: z.enum(["bounce", "complaint", "dispute", "handover"]),
+      kind: z.enum(["bounce", "complaint", "dispute", "handover", "refused"]),
       email: z.string().optional(),
       detail: z.string().optional(),
       invoiceUrl: z.string().optional(),

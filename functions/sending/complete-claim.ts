@@ -1,97 +1,140 @@
 /**
- * Where a sent reminder is recorded. A claimed step becomes "sent" here — by the sender right
- * after SES accepted the email, or, if the sender died in between, by SES's Send event, which
- * carries the claim id in its tags. Whichever comes first records it; the other finds the claim
- * gone and changes nothing.
+ * Where a sent reminder is recorded. An email SES accepted becomes "sent" here — by the sender right
+ * after SES answered, by SES's Send event (which carries the claim id in its tags) if the sender died
+ * before it could, or by whoever finds the claim stale and its marker written (stale-claim.ts).
+ * Whichever comes first records it; the others find it recorded and change nothing.
+ *
+ * The record is written in the order that makes a crash at any point harmless: first the marker
+ * (the claim's timeline step, with SES's message id), then the message record, then the invoice.
+ * From the marker on, the send is known, and nobody sends the step again.
  */
 
-import type { InvoiceTable, MessageRecord, NextSlot } from "#adapters/dynamo/invoice-table.ts";
+import type { InvoiceTable, MessageRecord, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
 import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
-import type { TimelineEvent } from "#domain/invoice/timeline.ts";
-import { recordInstallmentReminder, recordStageSent } from "#domain/invoice/transitions.ts";
+import {
+  recordInstallmentReminder,
+  recordStageSent,
+  type TransitionResult,
+} from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import type { Claim } from "./claim.ts";
 import { stepKey } from "./claim.ts";
+import { type PendingAlert, slotWithAlerts, withAlerts } from "./owner-alert.ts";
 
 export type Recorded = "recorded" | "already_recorded";
 
-export async function recordClaimedStep(
+/** Attempts at the invoice update while others change the invoice (an event, an alert sent). */
+const ATTEMPTS = 8;
+
+export class RecordNotWritten extends Error {
+  override readonly name = "RecordNotWritten";
+}
+
+/** The claimed step as the invoice records it: the domain's transition for a stage or an installment. */
+function recordStep(invoice: Invoice, claim: Claim, messageId: string): TransitionResult {
+  const { step } = claim;
+  return step.type === "stage"
+    ? recordStageSent(invoice, {
+        stage: step.stage,
+        at: claim.at,
+        fee: step.fee,
+        interest: step.interest,
+        deadline: step.deadline,
+        messageId,
+      })
+    : recordInstallmentReminder(invoice, { installment: step.installment, at: claim.at });
+}
+
+function alreadyIn(invoice: Invoice, claim: Claim, messageId: string): boolean {
+  const { step } = claim;
+  return step.type === "stage"
+    ? invoice.stagesSent.some((sent) => sent.messageId === messageId)
+    : invoice.installments?.[step.installment]?.remindedAt === claim.at;
+}
+
+/**
+ * Records the email SES accepted (`messageId`) for `claim`, on the invoice as it is now: in its
+ * stages sent, its message record and its timeline, whatever happened to the invoice meanwhile
+ * (paid, disputed, paused: the email went out all the same). `stored` is the invoice as last read.
+ * The claim is removed if it still stands; a claim that was given up as stale (and perhaps
+ * followed by another) is recorded all the same, and the claim that stands now is left alone.
+ */
+export async function recordSentEmail(
   invoices: InvoiceTable,
-  input: {
-    tenant: Tenant;
-    invoice: Invoice;
-    claim: Claim;
-    messageId: string;
-    recipients: string[];
-    at: Date;
-  },
+  input: { tenant: Tenant; stored: StoredInvoice; claim: Claim; messageId: string; recipients: string[] },
 ): Promise<Recorded> {
-  let invoice = input.invoice;
-  // The invoice may change while the email is on its way (a payment arrives): then read it again and
-  // record the step on what it is now. The claim keeps everyone else from recording it meanwhile.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const outcome = await invoices.complete({ before: invoice, ...stepRecorded(input, invoice) });
+  const { tenant, claim, messageId, recipients } = input;
+  const first = input.stored.invoice;
+  if (alreadyIn(first, claim, messageId)) return "already_recorded";
+  const sent = recordStep(first, claim, messageId);
+  if (!sent.ok)
+    throw new RecordNotWritten(`${stepKey(claim.step)} on ${first.invoiceNumber}: ${sent.error.message}`);
+  await invoices.putSentMarker(first, claim, sent.value.events, { messageId, recipients });
+  await invoices.putMessage(messageRecordOf(first, claim, messageId, recipients));
+
+  let stored: StoredInvoice | undefined = input.stored;
+  for (let attempt = 0; attempt < ATTEMPTS && stored; attempt++) {
+    const current = stored.invoice;
+    if (alreadyIn(current, claim, messageId)) return "already_recorded";
+    const result = recordStep(current, claim, messageId);
+    if (!result.ok)
+      throw new RecordNotWritten(
+        `${stepKey(claim.step)} on ${current.invoiceNumber}: ${result.error.message}`,
+      );
+    const after = result.value.invoice;
+    const ours = stored.claim?.id === claim.id;
+    // Another claim that stands keeps its slot: it is how that claim comes back to be settled.
+    const handover: Record<string, PendingAlert> =
+      claim.step.type === "stage" && claim.step.stage === "collection"
+        ? { [`handover-${claim.id}`]: { kind: "handover", at: claim.at } }
+        : {};
+    const outbox = withAlerts(stored.alerts, handover);
+    const next =
+      ours || !stored.claim
+        ? slotWithAlerts(slotAfter(after, tenant, new Date(claim.at)), outbox, new Date(claim.at))
+        : slotOf(stored);
+    const outcome = await invoices.settleClaim({
+      before: current,
+      after,
+      // The marker is this step's timeline entry.
+      events: [],
+      next,
+      claimId: ours ? claim.id : undefined,
+      alerts: Object.keys(handover).length > 0 ? outbox : undefined,
+    });
     if (outcome === "ok") return "recorded";
-    const fresh = await invoices.get(invoice.tenantId, invoice.invoiceNumber);
-    if (fresh?.claim?.id !== input.claim.id) return "already_recorded";
-    invoice = fresh.invoice;
+    stored = await invoices.get(current.tenantId, current.invoiceNumber);
   }
-  throw new Error(
-    `could not record ${stepKey(input.claim.step)} on ${invoice.invoiceNumber}: it kept changing`,
+  throw new RecordNotWritten(
+    `${stepKey(claim.step)} on ${first.invoiceNumber} is marked sent (${messageId}) but not yet recorded: the invoice kept changing`,
   );
 }
 
-/** The invoice after the claimed step, and what the record writes with it. */
-function stepRecorded(
-  input: { tenant: Tenant; claim: Claim; messageId: string; recipients: string[]; at: Date },
+function slotAfter(invoice: Invoice, tenant: Tenant, at: Date): Date | undefined {
+  const next = decideNextAction(invoice, tenant.policy, at);
+  return next.kind === "none" ? undefined : next.at;
+}
+
+function slotOf(stored: StoredInvoice): Date | undefined {
+  return stored.slot === undefined ? undefined : new Date(stored.slot);
+}
+
+function messageRecordOf(
   invoice: Invoice,
-): { after: Invoice; claim: Claim; events: TimelineEvent[]; message: MessageRecord; next: NextSlot } {
-  const { tenant, claim, at } = input;
-  const when = at.toISOString();
-  const { step } = claim;
-  const result =
-    step.type === "stage"
-      ? recordStageSent(invoice, {
-          stage: step.stage,
-          at: when,
-          fee: step.fee,
-          interest: step.interest,
-          deadline: step.deadline,
-          messageId: input.messageId,
-        })
-      : recordInstallmentReminder(invoice, { installment: step.installment, at: when });
-  // The email went out whatever happened since: if the invoice has moved on (paid while the email
-  // was on its way), its state stays as it is and the timeline still says what was sent.
-  const sentEvent: TimelineEvent =
-    step.type === "stage"
-      ? {
-          type: "stage_sent",
-          at: when,
-          stage: step.stage,
-          fee: step.fee,
-          interest: step.interest,
-          deadline: step.deadline,
-        }
-      : { type: "installment_reminder_sent", at: when, installment: step.installment };
-  const after = result.ok ? result.value.invoice : invoice;
-  const events = result.ok ? result.value.events : [sentEvent];
-  const next = decideNextAction(after, tenant.policy, at);
+  claim: Claim,
+  messageId: string,
+  recipients: string[],
+): MessageRecord {
   return {
-    after,
-    claim,
-    events,
-    message: {
-      messageId: input.messageId,
-      tenantId: invoice.tenantId,
-      invoiceNumber: invoice.invoiceNumber,
-      step: stepKey(step),
-      claimId: claim.id,
-      recipients: input.recipients,
-      sentAt: when,
-    },
-    next: next.kind === "none" ? undefined : next.at,
+    messageId,
+    tenantId: invoice.tenantId,
+    invoiceNumber: invoice.invoiceNumber,
+    step: stepKey(claim.step),
+    claimId: claim.id,
+    recipients,
+    sentAt: claim.at,
   };
 }
 
@@ -100,34 +143,59 @@ export type SendConfirmation = {
   tenantId: string;
   invoiceNumber: string;
   claimId: string;
+  /** The step named in the email's tags ("reminder_1"), for an email whose claim nobody knows any more. */
+  step?: string;
   messageId: string;
   recipients: string[];
   at: Date;
 };
 
+export type Confirmed =
+  | Recorded
+  /** The claim had been given up as stale: the email is recorded now, though the step may have gone twice. */
+  | "recorded_late"
+  /** Neither the invoice nor its last claims know this claim: only the message record is written. */
+  | "unknown_claim";
+
 /**
- * Completes a claim from SES's Send event. A claim that is gone (recorded by the sender, or
- * released) or that belongs to another attempt leaves everything as it is.
+ * Completes a claim from SES's Send event. The claim that stands, or one given up as stale whose
+ * email SES accepted after all: either way the email went out, so it is recorded. One already
+ * recorded changes nothing.
  */
 export async function confirmSend(
   deps: { invoices: InvoiceTable; tenants: TenantTable },
   confirmation: SendConfirmation,
-): Promise<Recorded | "no_such_claim"> {
+): Promise<Confirmed | "no_such_invoice"> {
   const [stored, tenantRecord] = await Promise.all([
     deps.invoices.get(confirmation.tenantId, confirmation.invoiceNumber),
     deps.tenants.get(confirmation.tenantId),
   ]);
-  if (!stored || !tenantRecord) return "no_such_claim";
-  if (stored.claim?.id !== confirmation.claimId) {
-    const recorded = await deps.invoices.findMessage(confirmation.messageId);
-    return recorded ? "already_recorded" : "no_such_claim";
+  if (!stored || !tenantRecord) return "no_such_invoice";
+  const { claimId, messageId, recipients } = confirmation;
+  const standing = stored.claim?.id === claimId ? stored.claim : undefined;
+  const released = stored.releasedClaims?.find((claim) => claim.id === claimId);
+  const claim = standing ?? released;
+  if (claim) {
+    const recorded = await recordSentEmail(deps.invoices, {
+      tenant: tenantRecord.tenant,
+      stored,
+      claim,
+      messageId,
+      recipients,
+    });
+    return recorded === "recorded" && !standing ? "recorded_late" : recorded;
   }
-  return recordClaimedStep(deps.invoices, {
-    tenant: tenantRecord.tenant,
-    invoice: stored.invoice,
-    claim: stored.claim,
-    messageId: confirmation.messageId,
-    recipients: confirmation.recipients,
-    at: confirmation.at,
+  if (await deps.invoices.findMessage(messageId)) return "already_recorded";
+  // An email SES accepted that dun has no claim for any more: at least its later events (a bounce,
+  // a complaint) must find their invoice.
+  await deps.invoices.putMessage({
+    messageId,
+    tenantId: confirmation.tenantId,
+    invoiceNumber: confirmation.invoiceNumber,
+    step: confirmation.step ?? "unknown",
+    claimId,
+    recipients,
+    sentAt: confirmation.at.toISOString(),
   });
+  return "unknown_claim";
 }

@@ -1,36 +1,47 @@
 /**
  * Emails the tenant (the seller) when something needs a person: an invoice handed over to
- * collection here; bounces, complaints and disputes from the events path. In the tenant's own
- * language, to the owner's address.
+ * collection, an email SES refused; bounces, complaints and disputes from the events path. In the
+ * tenant's own language, to the owner's address.
+ *
+ * Alerts go through the invoice's outbox (owner-alert.ts): the change that calls for one writes it
+ * there, and flushOwnerAlerts sends what waits, each under a claim of its own, as a reminder is sent:
+ * claim, send, mark, take out. Should taking it out fail after SES took it, the alert's Send event
+ * (tagged with the alert and the claim) takes it out instead (confirmAlertSent), nobody sends it
+ * again while the claim is young, and whoever finds the claim stale finds the marker and takes it
+ * out. (Only a sender that dies between SES and the marker, whose Send event is lost as well, makes
+ * an alert go twice.) An alert SES will not take for now (its rate, the account paused, a
+ * failure of the moment) stays for the next flush; one SES refuses for good is taken out and
+ * reported, and the caller logs it as LOG_OWNER_NOT_ALERTED, which has an alarm of its own
+ * (infra/constructs/alarms.ts). The alert's cause is in the invoice's timeline either way.
  */
 
-import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
-import type { Mailer } from "#adapters/ses/mailer.ts";
+import { randomUUID } from "node:crypto";
+import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import { renderEmail } from "#rendering/render-email.ts";
+import { CLAIM_TIMEOUT_MS } from "./claim.ts";
 import { emailSubjectOf, type SenderConfig } from "./compose-email.ts";
+import type { OwnerAlert } from "./owner-alert.ts";
 
-export type OwnerAlert = {
-  kind: "bounce" | "complaint" | "dispute" | "handover";
-  email?: string;
-  detail?: string;
+export type OwnerAlertDeps = {
+  invoices: InvoiceTable;
+  mailer: Mailer;
+  config: SenderConfig;
+  newId?: () => string;
 };
 
-/**
- * Whether the owner was emailed. Not retried when SES refuses: the alert's cause (a bounce, a
- * dispute, a hand-over) is already in the invoice's timeline, and the caller logs the refusal as
- * LOG_OWNER_NOT_ALERTED, which has an alarm of its own (infra/constructs/alarms.ts).
- */
-export type OwnerAlerted = { sent: true } | { sent: false; reason: string };
+export type OwnerAlerted = { sent: true } | { sent: false; failure: SendFailure };
 
 export async function notifyOwner(
-  deps: { invoices: InvoiceTable; mailer: Mailer; config: SenderConfig },
+  deps: OwnerAlertDeps,
   tenant: Tenant,
   invoice: Invoice,
   alert: OwnerAlert,
   at: Date,
+  claim?: { alertId: string; claimId: string },
 ): Promise<OwnerAlerted> {
   const rendered = renderEmail("owner_alert", tenant.defaultLanguage, {
     ...emailSubjectOf(tenant, invoice),
@@ -49,16 +60,111 @@ export async function notifyOwner(
       tenant: encodeTagValue(tenant.id),
       invoice: encodeTagValue(invoice.invoiceNumber),
       step: "owner_alert",
+      ...(claim ? { alert: claim.alertId, claim: claim.claimId } : {}),
     },
   });
-  if (!result.ok) return { sent: false, reason: result.error.message };
+  if (!result.ok) return { sent: false, failure: result.error };
+  if (claim)
+    await deps.invoices.putAlertMarker(tenant.id, invoice.invoiceNumber, claim.claimId, {
+      messageId: result.value.messageId,
+      recipients: [tenant.ownerEmail],
+    });
   await deps.invoices.putMessage({
     messageId: result.value.messageId,
     tenantId: tenant.id,
     invoiceNumber: invoice.invoiceNumber,
     step: "owner_alert",
+    ...(claim ? { claimId: claim.claimId } : {}),
     recipients: [tenant.ownerEmail],
     sentAt: at.toISOString(),
   });
   return { sent: true };
+}
+
+export type Flushed = {
+  /** Alerts SES refused for good (why), now out of the outbox: the caller logs LOG_OWNER_NOT_ALERTED. */
+  notAlerted: string[];
+  /** Alerts left in the outbox for the next flush (SES would not take them for now). */
+  waiting: number;
+};
+
+/** Sends the owner alerts waiting in the invoice's outbox, as `stored` was read. */
+export async function flushOwnerAlerts(
+  deps: OwnerAlertDeps,
+  tenant: Tenant,
+  stored: StoredInvoice,
+  now: Date,
+): Promise<Flushed> {
+  const flushed: Flushed = { notAlerted: [], waiting: 0 };
+  const { tenantId, invoiceNumber } = stored.invoice;
+  const staleBefore = new Date(now.getTime() - CLAIM_TIMEOUT_MS).toISOString();
+  for (const [alertId, pending] of Object.entries(stored.alerts ?? {})) {
+    // Someone is sending it right now (or died doing so; its Send event or the timeout settles that).
+    if (pending.sending && pending.sending.at >= staleBefore) continue;
+    // A stale claim whose marker is there: SES took the alert and only taking it out failed.
+    const marker =
+      pending.sending && (await deps.invoices.alertMarker(tenantId, invoiceNumber, pending.sending.claimId));
+    if (pending.sending && marker) {
+      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, pending.sending.claimId, true);
+      continue;
+    }
+    const claimId = (deps.newId ?? randomUUID)();
+    const claimed = await deps.invoices.claimAlert(
+      tenantId,
+      invoiceNumber,
+      alertId,
+      { claimId, at: now.toISOString() },
+      staleBefore,
+    );
+    if (claimed === "conflict") continue;
+    const { at: _at, sending: _sending, ...alert } = pending;
+    const alerted = await notifyOwner(deps, tenant, stored.invoice, alert, now, { alertId, claimId });
+    if (alerted.sent) {
+      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, claimId, true);
+    } else if (alerted.failure.outcome === "unknown") {
+      // SES may have taken it: the claim stands until its Send event, or its timeout.
+    } else if (alerted.failure.scope === "message") {
+      flushed.notAlerted.push(`${alert.kind}: ${alerted.failure.message}`);
+      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, claimId, true);
+    } else {
+      flushed.waiting += 1;
+      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, claimId, false);
+    }
+  }
+  return flushed;
+}
+
+/**
+ * An owner alert's Send event: the alert went, so it is recorded (its message record, which the
+ * sender may have died before writing) and leaves the outbox (if its sender could not take it out).
+ */
+export async function confirmAlertSent(
+  invoices: InvoiceTable,
+  sent: {
+    tenantId: string;
+    invoiceNumber: string;
+    alertId: string;
+    claimId: string;
+    messageId: string;
+    recipients: string[];
+    at: Date;
+  },
+): Promise<boolean> {
+  await invoices.putMessage({
+    messageId: sent.messageId,
+    tenantId: sent.tenantId,
+    invoiceNumber: sent.invoiceNumber,
+    step: "owner_alert",
+    claimId: sent.claimId,
+    recipients: sent.recipients,
+    sentAt: sent.at.toISOString(),
+  });
+  const settled = await invoices.settleAlert(
+    sent.tenantId,
+    sent.invoiceNumber,
+    sent.alertId,
+    sent.claimId,
+    true,
+  );
+  return settled === "ok";
 }

@@ -1,24 +1,29 @@
 /**
  * Where a reminder is sent. The sender Lambda calls this for each invoice the dispatcher found
- * due: re-read the invoice, decide again (it may have been paid a second ago), claim the step,
- * render, send through SES, and record. The claim makes the step exactly-once: see
+ * due: re-read the invoice, decide again (it may have been paid a second ago), render, claim the
+ * step, send through SES within the claim's send window, and record. The claim makes the step
+ * exactly-once and the window makes "no email after an action's answer" hold: see
  * docs/DATA-MODEL.md, "The claim protocol".
  */
 import { randomUUID } from "node:crypto";
 import type { InvoiceTable, NextSlot, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
-import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
-import type { Mailer } from "#adapters/ses/mailer.ts";
+import type { StoredTenant, TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
+import { blockedAgain } from "#domain/invoice/send-blocked.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
-import { markContactFailed } from "#domain/invoice/transitions.ts";
+import { markContactFailed, refuseEmail } from "#domain/invoice/transitions.ts";
 import { decideNextAction, type NextAction, type Step } from "#domain/ladder/ladder.ts";
 import { applyDueTransitions } from "#domain/ladder/timed-transitions.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
-import { type Claim, type ClaimedStep, isStale, stepKey } from "./claim.ts";
-import { recordClaimedStep } from "./complete-claim.ts";
+import { type Claim, type ClaimedStep, isStale, staleAt, stepKey } from "./claim.ts";
+import { recordSentEmail } from "./complete-claim.ts";
 import { composeEmail, type SenderConfig } from "./compose-email.ts";
-import { notifyOwner } from "./notify-owner.ts";
+import { type Flushed, flushOwnerAlerts } from "./notify-owner.ts";
+import { slotWithAlerts, withAlerts } from "./owner-alert.ts";
+import { SEND_WINDOW, type SendWindow } from "./send-window.ts";
+import { type DeadLetters, settleStaleClaim } from "./stale-claim.ts";
 
 export type SenderDeps = {
   invoices: InvoiceTable;
@@ -26,22 +31,40 @@ export type SenderDeps = {
   mailer: Mailer;
   config: SenderConfig;
   newId?: () => string;
+  /** The claim's send window (send-window.ts); the deployed one unless a test shortens it. */
+  sendWindow?: SendWindow;
+  /** The clock the window is measured on, `performance.now` unless a test moves it. */
+  monotonicNow?: () => number;
+  /** The events dead-letter queue, which a stale claim waits for (stale-claim.ts); none locally. */
+  deadLetters?: DeadLetters;
 };
 
 export type DueRef = { tenantId: string; invoiceNumber: string };
 
-export type SendOutcome =
-  /** `ownerNotAlerted`: the hand-over went out, but SES refused the owner's alert (why). */
-  | { outcome: "sent"; step: string; messageId: string; ownerNotAlerted?: string }
-  /** Nothing to send now; the invoice was saved with its next slot (or none). */
+/**
+ * What became of the invoice's owner alerts on the way (a hand-over, a refused email):
+ * `ownerNotAlerted` says why SES refused one for good. One SES would not take for now waits in the
+ * invoice's outbox, and the invoice's due slot brings it back here (owner-alert.ts, alertSlot).
+ */
+export type OwnerAlertsOutcome = { ownerNotAlerted?: string };
+
+export type SendOutcome = (
+  | { outcome: "sent"; step: string; messageId: string }
+  /** Nothing to send now; the invoice waits for its next slot (or none). */
   | { outcome: "rescheduled"; next?: string }
   /** Another send of this invoice is under way (a claim stands): it, or its timeout, will finish. */
   | { outcome: "claim_pending" }
+  /** A stale claim waits for the events dead-letter queue to be emptied (stale-claim.ts). */
+  | { outcome: "claim_held"; until: string }
   | { outcome: "unknown_invoice" }
-  /** SES certainly did not send (throttled, unavailable before reaching it): try again later. */
+  /** SES would not send for now (its rate or quota, the account, the moment): tried again at `retryAt`. */
+  | { outcome: "deferred"; scope: SendFailure["scope"]; code: string; reason: string; retryAt: string }
+  /** SES refused this email for good: the invoice waits for a person, who is told. */
+  | { outcome: "refused"; step: string; code: string; reason: string }
+  /** The invoice kept changing under us: the queue brings it back. */
   | { outcome: "retry"; reason: string }
-  /** SES refused the email for good; the claim is given up and the invoice waits for a person. */
-  | { outcome: "rejected"; reason: string };
+) &
+  OwnerAlertsOutcome;
 
 /** Conflicts mean someone else changed the invoice between our read and our write: read and decide again. */
 const ATTEMPTS = 3;
@@ -63,49 +86,116 @@ function claimedStepOf(step: Step): ClaimedStep {
 }
 
 export async function processDueInvoice(deps: SenderDeps, ref: DueRef, now: Date): Promise<SendOutcome> {
+  const alerts: Flushed = { notAlerted: [], waiting: 0 };
+  const withAlerts = (outcome: SendOutcome): SendOutcome =>
+    alerts.notAlerted.length > 0 ? { ...outcome, ownerNotAlerted: alerts.notAlerted.join("; ") } : outcome;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptOnce(deps, ref, now);
-    if (outcome !== "conflict") return outcome;
-    if (attempt >= ATTEMPTS) return { outcome: "retry", reason: "the invoice kept changing under us" };
+    const outcome = await attemptOnce(deps, ref, now, alerts);
+    if (outcome !== "conflict") return withAlerts(outcome);
+    if (attempt >= ATTEMPTS)
+      return withAlerts({ outcome: "retry", reason: "the invoice kept changing under us" });
   }
 }
 
-async function attemptOnce(deps: SenderDeps, ref: DueRef, now: Date): Promise<SendOutcome | "conflict"> {
-  const [stored, tenantRecord] = await Promise.all([
+async function attemptOnce(
+  deps: SenderDeps,
+  ref: DueRef,
+  now: Date,
+  alerts: Flushed,
+): Promise<SendOutcome | "conflict"> {
+  const [read, tenantRecord] = await Promise.all([
     deps.invoices.get(ref.tenantId, ref.invoiceNumber),
     deps.tenants.get(ref.tenantId),
   ]);
-  if (!stored || !tenantRecord) return { outcome: "unknown_invoice" };
-  const { tenant, suppressed } = tenantRecord;
+  if (!read || !tenantRecord) return { outcome: "unknown_invoice" };
+  // Owner alerts left waiting (SES would not take them then) go first; the flush changes the item.
+  const stored =
+    read.alerts && Object.keys(read.alerts).length > 0
+      ? await flushed(deps, tenantRecord.tenant, read, now, alerts)
+      : read;
+  if (!stored) return { outcome: "unknown_invoice" };
+  if (stored.claim) return settleStandingClaim(deps, stored, stored.claim, tenantRecord.tenant, now);
 
-  if (stored.claim) {
-    if (!isStale(stored.claim, now)) return { outcome: "claim_pending" };
-    // No Send event came for this claim in time: SES never accepted the email, so the step is open again.
-    const released = await deps.invoices.release(ref.tenantId, ref.invoiceNumber, stored.claim.id, now);
-    return released === "conflict" ? "conflict" : attemptOnce(deps, ref, now);
-  }
-
+  const { tenant } = tenantRecord;
   const { invoice, events } = applyDueTransitions(stored.invoice, tenant.policy, now);
   const action = decideNextAction(invoice, tenant.policy, now);
   if (action.kind !== "send" || action.at.getTime() > now.getTime()) {
-    return reschedule(deps, stored, invoice, events, action);
+    return reschedule(deps, stored, invoice, events, action, now);
   }
-
-  const recipients = invoice.customer.emails.filter((email) => !suppressed.has(email));
+  const recipients = invoice.customer.emails.filter((email) => !tenantRecord.suppressed.has(email));
   if (recipients.length === 0) return stopForSuppressedAddress(deps, stored, invoice, events, tenant, now);
+  return claimAndSend(
+    deps,
+    { stored, tenantRecord, invoice, events, step: action.step, recipients },
+    now,
+    alerts,
+  );
+}
 
+/** Sends the owner alerts waiting in `stored`'s outbox, adds how that went to `alerts`; the invoice as it is then. */
+async function flushed(
+  deps: SenderDeps,
+  tenant: Tenant,
+  stored: StoredInvoice,
+  now: Date,
+  alerts: Flushed,
+): Promise<StoredInvoice | undefined> {
+  const result = await flushOwnerAlerts(deps, tenant, stored, now);
+  alerts.notAlerted.push(...result.notAlerted);
+  alerts.waiting += result.waiting;
+  return deps.invoices.get(stored.invoice.tenantId, stored.invoice.invoiceNumber);
+}
+
+/**
+ * A claim stands. While it is young, its sender (or SES's Send event) finishes it; the invoice comes
+ * back when it goes stale (its due slot says when), and is settled then.
+ */
+async function settleStandingClaim(
+  deps: SenderDeps,
+  stored: StoredInvoice,
+  claim: Claim,
+  tenant: Tenant,
+  now: Date,
+): Promise<SendOutcome | "conflict"> {
+  const { tenantId, invoiceNumber } = stored.invoice;
+  if (!isStale(claim, now)) {
+    // A change saved while the claim stood may have moved the slot off the claim's stale time.
+    const until = staleAt(claim);
+    if (stored.slot !== until.toISOString())
+      await deps.invoices.holdClaim(tenantId, invoiceNumber, claim.id, until);
+    return { outcome: "claim_pending" };
+  }
+  const settled = await settleStaleClaim(deps, tenant, stored, claim, now);
+  if (settled.settled === "held") return { outcome: "claim_held", until: settled.until.toISOString() };
+  // Recorded or released: the invoice is free again, and may be due for its next step.
+  return "conflict";
+}
+
+async function claimAndSend(
+  deps: SenderDeps,
+  input: {
+    stored: StoredInvoice;
+    tenantRecord: StoredTenant;
+    invoice: Invoice;
+    events: TimelineEvent[];
+    step: Step;
+    recipients: string[];
+  },
+  now: Date,
+  alerts: Flushed,
+): Promise<SendOutcome | "conflict"> {
+  const { stored, invoice, step, recipients } = input;
+  const { tenant } = input.tenantRecord;
   const claim: Claim = {
     id: (deps.newId ?? randomUUID)(),
     at: now.toISOString(),
-    step: claimedStepOf(action.step),
+    step: claimedStepOf(step),
   };
-  if ((await deps.invoices.claim(stored.invoice, invoice, claim, events)) === "conflict") return "conflict";
-  const claimed = { ...invoice, version: stored.invoice.version + 1 };
-
+  // Rendered before the claim, so that nothing but the claim write stands between it and SES.
   const email = composeEmail({
     tenant,
     invoice,
-    step: action.step,
+    step,
     recipients,
     claimId: claim.id,
     sentAt: now,
@@ -117,37 +207,151 @@ async function attemptOnce(deps: SenderDeps, ref: DueRef, now: Date): Promise<Se
       claim: claim.id,
     },
   });
-  const sent = await deps.mailer.send(email);
+  const window = deps.sendWindow ?? SEND_WINDOW;
+  const monotonicNow = deps.monotonicNow ?? (() => performance.now());
+  // The window opens when the claim write starts: from then on an action may see the claim.
+  const startBy = monotonicNow() + window.startWithinMs;
+  if ((await deps.invoices.claim(stored.invoice, invoice, claim, input.events)) === "conflict")
+    return "conflict";
+  const claimed: StoredInvoice = {
+    invoice: { ...invoice, version: stored.invoice.version + 1 },
+    claim,
+    alerts: stored.alerts,
+    releasedClaims: stored.releasedClaims,
+    slot: staleAt(claim).toISOString(),
+  };
+
+  const sent = await deps.mailer.send(email, { startBy, requestTimeoutMs: window.requestTimeoutMs });
   if (!sent.ok) {
     // "unknown": SES may have taken it. The claim stands until its Send event records it, or it goes stale.
     if (sent.error.outcome === "unknown") return { outcome: "claim_pending" };
-    // Refusals of the account and of the email alike still stop the invoice, as every 4xx did.
-    const refused = sent.error.scope === "message" || sent.error.scope === "account";
-    await deps.invoices.release(ref.tenantId, ref.invoiceNumber, claim.id, refused ? undefined : now);
-    return refused
-      ? { outcome: "rejected", reason: sent.error.message }
-      : { outcome: "retry", reason: sent.error.message };
+    return sent.error.scope === "message"
+      ? refuse(deps, claimed, claim, tenant, sent.error, now, alerts)
+      : defer(deps, claimed, claim, tenant, sent.error, now);
   }
 
-  const recorded = await recordClaimedStep(deps.invoices, {
-    tenant,
-    invoice: claimed,
-    claim,
-    messageId: sent.value.messageId,
-    recipients: [...email.to, ...email.cc],
-    at: now,
-  });
   const sentOutcome: SendOutcome = {
     outcome: "sent",
     step: stepKey(claim.step),
     messageId: sent.value.messageId,
   };
-  if (recorded === "recorded" && claim.step.type === "stage" && claim.step.stage === "collection") {
+  await recordSentEmail(deps.invoices, {
+    tenant,
+    stored: claimed,
+    claim,
+    messageId: sent.value.messageId,
+    recipients: [...email.to, ...email.cc],
+  });
+  if (claim.step.type === "stage" && claim.step.stage === "collection") {
     // The hand-over is the owner's to carry on: they send the claim and its timeline to their agency.
-    const alerted = await notifyOwner(deps, tenant, claimed, { kind: "handover" }, now);
-    if (!alerted.sent) return { ...sentOutcome, ownerNotAlerted: alerted.reason };
+    await flushAlertsOf(deps, tenant, invoice, now, alerts);
   }
   return sentOutcome;
+}
+
+async function flushAlertsOf(deps: SenderDeps, tenant: Tenant, invoice: Invoice, now: Date, alerts: Flushed) {
+  const fresh = await deps.invoices.get(invoice.tenantId, invoice.invoiceNumber);
+  if (fresh?.alerts) await flushed(deps, tenant, fresh, now, alerts);
+}
+
+type ClaimChange = {
+  after: Invoice;
+  events: TimelineEvent[];
+  next: NextSlot;
+  alerts?: StoredInvoice["alerts"];
+};
+
+/**
+ * SES would not send for now: the claim is given up (SES certainly did not take the email) and the
+ * invoice stays due, tried again after a backoff that its next action shows. Nothing is lost, and
+ * nothing leaves the due index.
+ */
+async function defer(
+  deps: SenderDeps,
+  claimed: StoredInvoice,
+  claim: Claim,
+  tenant: Tenant,
+  failure: SendFailure,
+  now: Date,
+): Promise<SendOutcome | "conflict"> {
+  const scope = failure.scope === "message" ? "account" : failure.scope;
+  const refusal = { scope, code: failure.code, reason: failure.message };
+  let retryAt = "";
+  const outcome = await settleOwnClaim(deps, claimed, claim, (current) => {
+    const blocked = blockedAgain(
+      current.invoice.sendBlocked,
+      refusal,
+      `${tenant.id}#${current.invoice.invoiceNumber}`,
+      now,
+    );
+    retryAt = blocked.retryAt;
+    const after: Invoice = { ...current.invoice, sendBlocked: blocked };
+    const next = slotWithAlerts(slotOf(decideNextAction(after, tenant.policy, now)), current.alerts, now);
+    return { after, events: [], next };
+  });
+  if (outcome === "conflict") return "conflict";
+  return { outcome: "deferred", scope, code: failure.code, reason: failure.message, retryAt };
+}
+
+/** SES refused this email for good: recorded, the invoice waits for a new address, the owner is told. */
+async function refuse(
+  deps: SenderDeps,
+  claimed: StoredInvoice,
+  claim: Claim,
+  tenant: Tenant,
+  failure: SendFailure,
+  now: Date,
+  alerts: Flushed,
+): Promise<SendOutcome | "conflict"> {
+  const step = stepKey(claim.step);
+  const at = now.toISOString();
+  const outcome = await settleOwnClaim(deps, claimed, claim, (current) => {
+    const email = current.invoice.customer.emails[0] ?? "";
+    const refused = refuseEmail(current.invoice, {
+      step,
+      code: failure.code,
+      reason: failure.message,
+      email,
+      at,
+    });
+    // An invoice that cannot be marked unreachable (it stopped meanwhile) only records the refusal.
+    const after = refused.ok ? refused.value.invoice : current.invoice;
+    const events: TimelineEvent[] = refused.ok
+      ? refused.value.events
+      : [{ type: "email_refused", at, step, code: failure.code, reason: failure.message }];
+    const alerts = withAlerts(current.alerts, {
+      [`refused-${claim.id}`]: { kind: "refused", email, detail: failure.message, at },
+    });
+    const next = slotWithAlerts(slotOf(decideNextAction(after, tenant.policy, now)), alerts, now);
+    return { after, events, next, alerts };
+  });
+  if (outcome === "conflict") return "conflict";
+  await flushAlertsOf(deps, tenant, claimed.invoice, now, alerts);
+  return { outcome: "refused", step, code: failure.code, reason: failure.message };
+}
+
+/**
+ * Ends our own claim with a change computed from the invoice. Nobody else writes the invoice while
+ * the claim is young, except an action that waited out the send window: then the change is computed
+ * again on the invoice as it is now. `conflict` when the claim is gone (settled by someone else).
+ */
+async function settleOwnClaim(
+  deps: SenderDeps,
+  claimed: StoredInvoice,
+  claim: Claim,
+  change: (current: StoredInvoice) => ClaimChange,
+): Promise<"ok" | "conflict"> {
+  let current: StoredInvoice | undefined = claimed;
+  for (let attempt = 0; attempt < ATTEMPTS && current?.claim?.id === claim.id; attempt++) {
+    const outcome = await deps.invoices.settleClaim({
+      before: current.invoice,
+      claimId: claim.id,
+      ...change(current),
+    });
+    if (outcome === "ok") return "ok";
+    current = await deps.invoices.get(claimed.invoice.tenantId, claimed.invoice.invoiceNumber);
+  }
+  return "conflict";
 }
 
 async function reschedule(
@@ -156,9 +360,14 @@ async function reschedule(
   invoice: Invoice,
   events: TimelineEvent[],
   action: NextAction,
+  now: Date,
 ): Promise<SendOutcome | "conflict"> {
-  const next = slotOf(action);
-  if ((await deps.invoices.save(stored.invoice, invoice, events, next)) === "conflict") return "conflict";
+  const next = slotWithAlerts(slotOf(action), stored.alerts, now);
+  // Nothing changed (a second message for a slot already handled, a slot that is not due yet): no write.
+  const unchanged = events.length === 0 && next?.toISOString() === stored.slot && invoice === stored.invoice;
+  if (!unchanged && (await deps.invoices.save(stored.invoice, invoice, events, next)) === "conflict") {
+    return "conflict";
+  }
   return { outcome: "rescheduled", next: next?.toISOString() };
 }
 
@@ -177,9 +386,9 @@ async function stopForSuppressedAddress(
     at: now.toISOString(),
   });
   if (!failed.ok)
-    return reschedule(deps, stored, invoice, events, { kind: "none", reason: "contact_failed" });
+    return reschedule(deps, stored, invoice, events, { kind: "none", reason: "contact_failed" }, now);
   const after = failed.value.invoice;
-  const next = slotOf(decideNextAction(after, tenant.policy, now));
+  const next = slotWithAlerts(slotOf(decideNextAction(after, tenant.policy, now)), stored.alerts, now);
   if (
     (await deps.invoices.save(stored.invoice, after, [...events, ...failed.value.events], next)) ===
     "conflict"

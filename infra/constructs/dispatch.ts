@@ -1,11 +1,12 @@
 import { Duration } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Schedule, ScheduleExpression, ScheduleGroup } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
+import { DISPATCH_CURSOR_KEY } from "../../functions/adapters/dynamo/keys.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { DunFunction } from "./dun-function.ts";
 
@@ -41,8 +42,16 @@ export class Dispatch extends Construct {
       timeout: Duration.seconds(Math.min(60 * props.tickMinutes, 300)),
       environment: { SEND_QUEUE_URL: props.sendQueue.queueUrl },
     });
-    // The dispatcher only reads the due index; the sender does the writing.
+    // The dispatcher reads the due index and writes one item: its cursor (DISPATCH / CURSOR, the
+    // only item whose partition key is DISPATCH); the sender does every other write.
     this.function.grantTable(props.table, "read");
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:PutItem"],
+        resources: [props.table.tableArn],
+        conditions: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [DISPATCH_CURSOR_KEY.pk] } },
+      }),
+    );
     props.sendQueue.grantSendMessages(this.function);
 
     this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", { of: "the tick schedule" });

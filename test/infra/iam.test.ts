@@ -54,9 +54,17 @@ describe("the API function", () => {
 });
 
 describe("the dispatcher", () => {
-  it("only reads the table and only sends to the queue", () => {
+  it("only reads the table, writes only its cursor and only sends to the queue", () => {
     const actions = actionsOf("DispatchFunctionRole");
-    expect(actions.filter((a) => a.startsWith("dynamodb:"))).not.toContain("dynamodb:PutItem");
+    expect(actions.filter((a) => a.startsWith("dynamodb:"))).not.toContain("dynamodb:UpdateItem");
+    const puts = statementsOf("DispatchFunctionRole").filter((s) =>
+      [s.Action].flat().includes("dynamodb:PutItem"),
+    );
+    expect(puts).toHaveLength(1);
+    expect([puts[0]?.Action].flat()).toEqual(["dynamodb:PutItem"]);
+    expect((puts[0] as { Condition?: unknown }).Condition).toEqual({
+      "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["DISPATCH"] },
+    });
     expect(actions).toContain("dynamodb:Query");
     expect(actions.filter((a) => a.startsWith("sqs:"))).toEqual([
       "sqs:GetQueueAttributes",

@@ -160,6 +160,6 @@ describe("the whole ladder, through DynamoDB (dynalite) and SES (aws-ses-v2-loca
     const before = pipeline.queue.size;
     await pipeline.tick();
     expect(before).toBe(0);
-    expect(pipeline.outcomes.filter((o) => o.outcome === "retry" || o.outcome === "rejected")).toEqual([]);
+    expect(pipeline.outcomes.filter((o) => ["retry", "refused", "deferred"].includes(o.outcome))).toEqual([]);
   });
 });

@@ -531,38 +531,35 @@ describe("sesMailer's SendRawEmail call (aws-sdk-client-mock)", () => {
     expect(Buffer.from(input?.RawMessage?.Data ?? []).toString("latin1")).toContain("X-Dun-Claim: 3f0c6a2e");
   });
 
-  it("calls SES only once its pace lets it", async () => {
-    // Prepare: a pace that holds the send until the test lets it go.
+  it("does not call SES once the claim's send window has passed: the email certainly did not go", async () => {
+    // Prepare: the clock the window is measured on stands past the latest start.
     const client = clientAt("http://127.0.0.1:1");
     const mock = mockClient(client);
     mock.on(SendRawEmailCommand).resolves({ MessageId: "0100019a-ses-id" });
-    let paceAsked = () => {};
-    const asked = new Promise<void>((resolve) => {
-      paceAsked = resolve;
-    });
-    let letGo = () => {};
-    const held = new Promise<void>((resolve) => {
-      letGo = resolve;
-    });
-    const mailer = sesMailer(client, {
-      configurationSet: "dun",
-      pace: () => {
-        paceAsked();
-        return held;
-      },
-    });
+    const mailer = sesMailer(client, { configurationSet: "dun", monotonicNow: () => 10_001 });
 
     // Act
-    const sending = mailer.send(EMAIL);
-    await asked;
-    await new Promise((resolve) => setImmediate(resolve));
-    const callsWhileHeld = mock.commandCalls(SendRawEmailCommand).length;
-    letGo();
+    const sent = await mailer.send(EMAIL, { startBy: 10_000, requestTimeoutMs: 5_000 });
 
     // Assess
-    expect(callsWhileHeld).toBe(0);
-    expect(await sending).toEqual({ ok: true, value: { messageId: "0100019a-ses-id" } });
-    expect(mock.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+    expect(sent).toMatchObject({ ok: false, error: { outcome: "not_sent", code: "SendWindowPassed" } });
+    expect(mock.commandCalls(SendRawEmailCommand)).toEqual([]);
+  });
+
+  it("aborts a request SES has not answered within the window: its outcome is unknown", async () => {
+    // Prepare: an SES that takes the request and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const mailer = sesMailer(clientAt(`http://127.0.0.1:${port}`), { configurationSet: "dun" });
+
+    // Act
+    const sent = await mailer.send(EMAIL, { startBy: performance.now() + 1_000, requestTimeoutMs: 200 });
+    silent.closeAllConnections();
+    silent.close();
+
+    // Assess
+    expect(sent).toMatchObject({ ok: false, error: { outcome: "unknown" } });
   });
 
   it.each(failures)("classifies %s", async (_, error, failure) => {

@@ -1,11 +1,12 @@
 /**
- * When SES refuses an email to the tenant's owner (throttled, say), the debtor's side goes on as
- * recorded and the refusal is reported, not dropped: the sender's outcome and the events path's
- * outcome say so, and the handlers log it as LOG_OWNER_NOT_ALERTED, which an alarm watches
- * (test/infra/resources.test.ts). Through DynamoDB (dynalite) and SES (aws-ses-v2-local).
+ * When SES refuses an email to the tenant's owner, the debtor's side goes on as recorded. A refusal
+ * for good is reported, not dropped: the sender's outcome and the events path's outcome say so, and
+ * the handlers log it as LOG_OWNER_NOT_ALERTED, which an alarm watches (test/infra/resources.test.ts).
+ * A refusal for now (throttled) leaves the alert in the invoice's outbox, and the invoice on the due
+ * index until the sender sends it — once. Through DynamoDB (dynalite) and SES (aws-ses-v2-local).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Mailer } from "#adapters/ses/mailer.ts";
+import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { err } from "#domain/result.ts";
 import { applySesEvent } from "#events/apply-ses-event.ts";
 import { parseSesNotifications } from "#events/ses-event.ts";
@@ -13,21 +14,27 @@ import { anInvoiceInput } from "../support/invoices.ts";
 import { type Pipeline, startPipeline, TENANT } from "../support/pipeline.ts";
 import { bounceNotificationFor } from "../support/ses-notifications.ts";
 
-/** SES as it answers when the account's sending rate is used up, for the owner's address only. */
-function refusingTheOwner(mailer: Mailer): Mailer {
-  return {
-    send: (email) =>
-      email.to.includes(TENANT.ownerEmail)
-        ? Promise.resolve(
-            err({
-              scope: "rate",
-              outcome: "not_sent",
-              code: "Throttling",
-              message: "Throttling: Maximum sending rate exceeded.",
-            }),
-          )
-        : mailer.send(email),
-  };
+const REFUSED: SendFailure = {
+  scope: "message",
+  outcome: "not_sent",
+  code: "MessageRejected",
+  message: "MessageRejected: Illegal address",
+};
+const THROTTLED: SendFailure = {
+  scope: "rate",
+  outcome: "not_sent",
+  code: "Throttling",
+  message: "Throttling: Maximum sending rate exceeded.",
+};
+
+/** SES refusing the owner's address only, as `failure` says, while `refusing.on`. */
+function refusingTheOwner(failure: SendFailure, refusing = { on: true }): (mailer: Mailer) => Mailer {
+  return (mailer) => ({
+    send: (email, limits) =>
+      refusing.on && email.to.includes(TENANT.ownerEmail)
+        ? Promise.resolve(err(failure))
+        : mailer.send(email, limits),
+  });
 }
 
 function bounceFor(messageId: string, recipient: string, claimId: string) {
@@ -48,7 +55,7 @@ describe("an owner alert SES refuses", () => {
     pipeline = await startPipeline({
       start: new Date("2026-11-23T09:00:00Z"),
       followUps: false,
-      wrapMailer: refusingTheOwner,
+      wrapMailer: refusingTheOwner(REFUSED),
     });
     await pipeline.addTenant();
     await pipeline.addInvoice(anInvoiceInput());
@@ -74,7 +81,10 @@ describe("an owner alert SES refuses", () => {
 
   it("sends the hand-over to the debtor all the same, and says the owner was not told", async () => {
     // Prepare: an invoice due on 16 November, its ladder run twice a day until it is handed over.
-    pipeline = await startPipeline({ start: new Date("2026-11-10T00:00:00Z"), wrapMailer: refusingTheOwner });
+    pipeline = await startPipeline({
+      start: new Date("2026-11-10T00:00:00Z"),
+      wrapMailer: refusingTheOwner(REFUSED),
+    });
     await pipeline.addTenant();
     await pipeline.addInvoice(anInvoiceInput());
 
@@ -95,7 +105,7 @@ describe("an owner alert SES refuses", () => {
     expect(handover).toMatchObject({
       outcome: "sent",
       step: "collection",
-      ownerNotAlerted: "Throttling: Maximum sending rate exceeded.",
+      ownerNotAlerted: "handover: MessageRejected: Illegal address",
     });
     expect((await pipeline.invoices.get("nordlys", "2026-1001"))?.invoice.status).toBe("collection");
     const earlier = pipeline.outcomes.filter(
@@ -103,4 +113,43 @@ describe("an owner alert SES refuses", () => {
     );
     for (const outcome of earlier) expect(outcome).not.toHaveProperty("ownerNotAlerted");
   }, 120_000);
+
+  it("keeps an alert SES throttles in the outbox, and sends it once when the invoice comes back", async () => {
+    // Prepare: the first reminder goes out; SES then throttles the owner's address.
+    const refusing = { on: true };
+    pipeline = await startPipeline({
+      start: new Date("2026-11-23T09:00:00Z"),
+      followUps: false,
+      wrapMailer: refusingTheOwner(THROTTLED, refusing),
+    });
+    await pipeline.addTenant();
+    await pipeline.addInvoice(anInvoiceInput());
+    await pipeline.tick();
+    const [reminder] = await pipeline.ses.store();
+    if (!reminder) throw new Error("no reminder was sent");
+    const bounce = bounceFor(reminder.messageId, "faktura@fjordlys.example", "");
+
+    // Act: the bounce, while SES throttles, and the same bounce again (SES repeats itself); then, SES
+    // taking email again, the ticks of the next quarter of an hour.
+    const first = await applySesEvent(pipeline.deps, bounce, pipeline.clock.now);
+    const again = await applySesEvent(pipeline.deps, bounce, pipeline.clock.now);
+    const waiting = await pipeline.invoices.get("nordlys", "2026-1001");
+    refusing.on = false;
+    await pipeline.runUntil(new Date(pipeline.clock.now.getTime() + 15 * 60_000), 60_000);
+
+    // Assess: recorded once, the invoice kept on the due index for its alert, the owner told once.
+    expect([first, again]).toEqual(["recorded", "unchanged"]);
+    expect(Object.keys(waiting?.alerts ?? {})).toHaveLength(1);
+    expect(waiting?.slot).toBeDefined();
+    const stored = await pipeline.invoices.get("nordlys", "2026-1001");
+    expect(stored?.invoice.status).toBe("contact_failed");
+    expect(stored?.alerts ?? {}).toEqual({});
+    expect(stored?.slot).toBeUndefined();
+    const alerts = (await pipeline.ses.store()).filter((email) =>
+      email.destination.to.includes(TENANT.ownerEmail),
+    );
+    expect(alerts).toHaveLength(1);
+    const timeline = await pipeline.invoices.timeline("nordlys", "2026-1001");
+    expect(timeline.filter((event) => event.type === "email_bounced")).toHaveLength(1);
+  });
 });

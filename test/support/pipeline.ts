@@ -5,10 +5,15 @@
  * queued message, and the events path for every Send event.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SESClient } from "@aws-sdk/client-ses";
+import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
+import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
 import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { type Mailer, sesMailer } from "#adapters/ses/mailer.ts";
 import { withLocalSendEvents } from "#adapters/ses/send-events.ts";
+import { type ApiDeps, handleApiRequest } from "#api/http-api.ts";
+import { type DispatchReport, dispatchDue } from "#dispatching/dispatch-due.ts";
 import { createInvoice, type Invoice } from "#domain/invoice/invoice.ts";
 import { type InvoiceInput, InvoiceInputSchema } from "#domain/invoice/invoice-input.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
@@ -20,6 +25,8 @@ import { LocalPipeline, SendEventBuffer } from "#local/local-pipeline.ts";
 import { type LocalSes, startLocalSes } from "#local/local-ses.ts";
 import type { MemoryDueQueue } from "#local/memory-queue.ts";
 import type { SenderDeps, SendOutcome } from "#sending/process-due-invoice.ts";
+import type { SendWindow } from "#sending/send-window.ts";
+import { type ApiAnswer, addApiKey } from "./api.ts";
 
 /** The demo seller of local mode, under the id the tests know it by. */
 export const TENANT: TenantInput = { ...DEMO_TENANT, id: "nordlys" };
@@ -33,9 +40,15 @@ export type Pipeline = {
   clock: { now: Date };
   outcomes: SendOutcome[];
   deps: SenderDeps;
+  /** The HTTP API on the same tables and clock, as its Lambda handler calls it. */
+  api: ApiDeps;
+  /** An API request for the tenant `nordlys` (which addTenant() stores), answered by the real route code. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
   addTenant(input?: TenantInput): Promise<Tenant>;
   addInvoice(input: InvoiceInput, tenantId?: string): Promise<Invoice>;
   tick(): Promise<void>;
+  /** One dispatcher tick at `now` (as local mode runs it: the due index is never late in one process). */
+  dispatch(now: Date): Promise<DispatchReport>;
   /** The SES events of the emails sent since the last call, follow-ups included, parsed as the events Lambda would. */
   sesEvents(): Promise<SesEvent[]>;
   runUntil(end: Date, stepMs: number): Promise<void>;
@@ -44,6 +57,10 @@ export type Pipeline = {
 
 export type PipelineOptions = {
   start: Date;
+  /** The claims' send window (#sending/send-window.ts), for the sender and the API alike; the deployed one unless given. */
+  sendWindow?: SendWindow;
+  /** Reaches the SES client (the real one, pointed at aws-ses-v2-local), to answer some sends as SES refuses them. */
+  sesClient?: (client: SESClient) => void;
   /** Wraps the mailer or the tables, for fault injection. */
   wrapMailer?: (mailer: Mailer) => Mailer;
   dynamoClient?: (client: DynamoDBClient) => void;
@@ -61,7 +78,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const clock = { now: options.start };
   const sendEvents = new SendEventBuffer();
   const sesClient = withLocalSendEvents(ses.client, sendEvents.collect, { now: () => clock.now });
-  const invoices = new InvoiceTable(dynamo.documents, dynamo.tableName);
+  options.sesClient?.(sesClient);
+  const invoices = new InvoiceTable(dynamo.documents, dynamo.tableName, () => clock.now);
   const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
   const mailer = sesMailer(sesClient, { configurationSet: "dun" });
   const deps: SenderDeps = {
@@ -69,8 +87,18 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     tenants,
     mailer: options.wrapMailer ? options.wrapMailer(mailer) : mailer,
     config: { fromAddress: "dun@send.nordlys.example" },
+    sendWindow: options.sendWindow,
   };
-  const local = new LocalPipeline(deps, sendEvents, { followUps: options.followUps });
+  const api: ApiDeps = {
+    invoices,
+    tenants,
+    apiKeys: new ApiKeyTable(dynamo.documents, dynamo.tableName),
+    now: () => clock.now,
+    sendWindow: options.sendWindow,
+  };
+  let apiKey: string | undefined;
+  const cursor = new DispatchCursorTable(dynamo.documents, dynamo.tableName);
+  const local = new LocalPipeline(deps, sendEvents, { cursor, followUps: options.followUps });
   const outcomes: SendOutcome[] = [];
 
   const pipeline: Pipeline = {
@@ -82,6 +110,22 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     clock,
     outcomes,
     deps,
+    api,
+    async call(method, path, body, headers = {}) {
+      apiKey ??= await addApiKey(dynamo, "nordlys");
+      const response = await handleApiRequest(api, {
+        method,
+        rawPath: path,
+        query: {},
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) };
+    },
     async addTenant(input = TENANT) {
       const tenant = TenantSchema.parse(input);
       await tenants.put(tenant);
@@ -99,6 +143,9 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       const outcome = await invoices.create(invoice, events, next.kind === "none" ? undefined : next.at);
       if (outcome !== "ok") throw new Error(`invoice ${invoice.invoiceNumber} exists`);
       return invoice;
+    },
+    dispatch(now) {
+      return dispatchDue({ invoices, cursor, queue: local.queue }, now, { settleMs: 0 });
     },
     async tick() {
       const report = await local.tick(clock.now);

@@ -18,7 +18,8 @@ import {
 import * as z from "zod";
 import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
-import { type Claim, ClaimSchema } from "#sending/claim.ts";
+import { type Claim, ClaimSchema, staleAt } from "#sending/claim.ts";
+import { type PendingAlert, PendingAlertSchema } from "#sending/owner-alert.ts";
 import { allDueShards, DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
 
 /** What a sent email is remembered by, so SES's events (by message id) find their invoice. */
@@ -52,7 +53,21 @@ export type StoredInvoice = {
   claim?: Claim;
   /** Recent action requests by Idempotency-Key. */
   requests?: Record<string, IdempotentResponse>;
+  /** The due slot as stored (an ISO instant); undefined when the invoice is off the due index. */
+  slot?: string;
+  /** The owner alerts decided and not yet sent, by alert id (see #sending/owner-alert.ts). */
+  alerts?: Record<string, PendingAlert>;
+  /** The last few claims given up as stale: a Send event that still comes for one of them is recorded. */
+  releasedClaims?: Claim[];
+  /** The timeline step of the last change an SES event made (see save's `eventStep`). */
+  lastEventStep?: EventStep;
 };
+
+/** A timeline step named by what caused it (an SES event), so that it can be written again by a retry of its cause. */
+export type EventStep = { key: string; events: TimelineEvent[] };
+
+/** What SES accepted for a claim, written before anything else records it (putSentMarker). */
+export type SentMarker = { messageId: string; recipients: string[] };
 /** When the invoice next needs the dispatcher; undefined takes it off the due index. */
 export type NextSlot = Date | undefined;
 export type WriteOutcome = "ok" | "conflict";
@@ -62,13 +77,33 @@ const InvoiceItemSchema = z.object({
   version: z.number().int().nonnegative(),
   claim: ClaimSchema.optional(),
   requests: z.record(z.string(), IdempotentResponseSchema).optional(),
+  nextActionAt: z.string().optional(),
+  alerts: z.record(z.string(), PendingAlertSchema).optional(),
+  releasedClaims: z.array(ClaimSchema).optional(),
+  lastEventStep: z.object({ key: z.string(), events: z.array(z.unknown()) }).optional(),
 });
 
-/** An invoice item as read: validated, its version on the invoice, its claim and remembered requests. */
+/** An invoice item as read: validated, its version on the invoice, and what is kept beside it. */
 function storedInvoiceOf(Item: Record<string, unknown>): StoredInvoice {
   const item = InvoiceItemSchema.parse(Item);
-  return { invoice: { ...item.invoice, version: item.version }, claim: item.claim, requests: item.requests };
+  return {
+    invoice: { ...item.invoice, version: item.version },
+    claim: item.claim,
+    requests: item.requests,
+    slot: item.nextActionAt,
+    alerts: item.alerts,
+    releasedClaims: item.releasedClaims,
+    lastEventStep: item.lastEventStep && {
+      key: item.lastEventStep.key,
+      events: item.lastEventStep.events as TimelineEvent[],
+    },
+  };
 }
+
+/** How many stale claims an invoice remembers: more than one goes stale only if SES keeps losing answers. */
+const RELEASED_CLAIMS_KEPT = 5;
+
+const SentMarkerSchema = z.object({ messageId: z.string(), recipients: z.array(z.string()) });
 
 /** BatchGetItem takes at most 100 keys, BatchWriteItem 25 items. */
 const BATCH_GET_LIMIT = 100;
@@ -132,9 +167,15 @@ async function conditional(write: () => Promise<unknown>): Promise<WriteOutcome>
 }
 
 export class InvoiceTable {
+  /**
+   * `clock` is read as each write is made: a due slot is never stored earlier than the moment it is
+   * written, so the dispatcher, which reads each stretch of the due index once (dispatch-due.ts), never
+   * finds an invoice due behind the stretch it has read already. Local mode passes its simulated clock.
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async get(tenantId: string, invoiceNumber: string): Promise<StoredInvoice | undefined> {
@@ -237,15 +278,18 @@ export class InvoiceTable {
    * appended to the timeline once the claim holds.
    */
   async claim(before: Invoice, after: Invoice, claim: Claim, events: TimelineEvent[]): Promise<WriteOutcome> {
+    // The due slot moves to the moment the claim goes stale: should the claim never be recorded, the
+    // dispatcher brings the invoice back then, and whoever finds it settles it (stale-claim.ts).
+    const slot = this.slot(before.tenantId, before.invoiceNumber, staleAt(claim));
     const outcome = await conditional(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: invoiceKey(before.tenantId, before.invoiceNumber),
-          // The due slot stays as it is (due, since the invoice is being sent): should the claim never
-          // be completed, the dispatcher keeps bringing the invoice back until the claim goes stale.
-          // Moving it would cost two index writes per email.
-          UpdateExpression: "SET #invoice = :invoice, #claim = :claim, #version = :next",
+          UpdateExpression: updateExpression(
+            ["#invoice = :invoice", "#claim = :claim", "#version = :next", ...slot.set],
+            [],
+          ),
           ConditionExpression: "#version = :read AND attribute_not_exists(#claim)",
           ExpressionAttributeNames: { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
           ExpressionAttributeValues: {
@@ -253,6 +297,7 @@ export class InvoiceTable {
             ":claim": claim,
             ":read": before.version,
             ":next": before.version + 1,
+            ...slot.values,
           },
         }),
       ),
@@ -261,79 +306,182 @@ export class InvoiceTable {
     return outcome;
   }
 
-  /** Gives a claim up (SES certainly did not send, or the claim went stale); a no-op if it is gone. */
-  async release(
+  /**
+   * Ends a claim, or records a send whose claim is gone: the invoice as it is after (`after`, with
+   * `events` for its timeline), its next slot, and what goes beside it, on condition that nobody
+   * changed the invoice since `before` was read — and, with `claimId`, that this claim still stands;
+   * it is removed. `releasedClaim` is remembered among the invoice's last stale claims; `alerts`
+   * replaces the owner-alert outbox.
+   */
+  async settleClaim(input: {
+    before: Invoice;
+    after: Invoice;
+    events: TimelineEvent[];
+    next: NextSlot;
+    claimId?: string;
+    alerts?: Record<string, PendingAlert>;
+    releasedClaims?: Claim[];
+  }): Promise<WriteOutcome> {
+    const { before, after, claimId } = input;
+    const slot = this.slot(before.tenantId, before.invoiceNumber, input.next);
+    const set = ["#invoice = :invoice", "#version = :next", ...slot.set];
+    const values: Record<string, unknown> = {
+      ":invoice": this.invoiceDocument(after),
+      ":read": before.version,
+      ":next": before.version + 1,
+      ...slot.values,
+    };
+    if (input.alerts !== undefined) {
+      set.push("alerts = :alerts");
+      values[":alerts"] = input.alerts;
+    }
+    if (input.releasedClaims !== undefined) {
+      set.push("releasedClaims = :released");
+      values[":released"] = input.releasedClaims.slice(-RELEASED_CLAIMS_KEPT);
+    }
+    if (claimId !== undefined) values[":claimId"] = claimId;
+    const outcome = await conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invoiceKey(before.tenantId, before.invoiceNumber),
+          UpdateExpression: updateExpression(set, [
+            ...(claimId !== undefined ? ["#claim"] : []),
+            ...slot.remove,
+          ]),
+          ConditionExpression:
+            claimId !== undefined ? "#claim.id = :claimId AND #version = :read" : "#version = :read",
+          ExpressionAttributeNames: {
+            "#invoice": "invoice",
+            "#version": "version",
+            ...(claimId !== undefined ? { "#claim": "claim" } : {}),
+          },
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    if (outcome === "ok") await this.appendTimeline({ ...after, version: before.version + 1 }, input.events);
+    return outcome;
+  }
+
+  /**
+   * The first thing written once SES accepted a claim's email: the claim's timeline step, with the
+   * message id and recipients beside its events. Keyed by the claim, so writing it again writes the
+   * same item, and whoever later finds the claim standing finds this too and completes the record
+   * instead of sending again (sentMarker). Small and an item of its own, it fits when the invoice
+   * item would not.
+   */
+  async putSentMarker(
+    invoice: Invoice,
+    claim: Claim,
+    events: TimelineEvent[],
+    sent: SentMarker,
+  ): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...this.timelineItem(invoice, events, `${claim.at}#${claim.id}`),
+          sent: { messageId: sent.messageId, recipients: sent.recipients },
+        },
+      }),
+    );
+  }
+
+  /** What SES accepted for this claim, if the sender got as far as writing it down. */
+  async sentMarker(tenantId: string, invoiceNumber: string, claim: Claim): Promise<SentMarker | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: timelinePartition(tenantId, invoiceNumber), sk: `EVENT#${claim.at}#${claim.id}` },
+        ConsistentRead: true,
+      }),
+    );
+    const sent = SentMarkerSchema.safeParse(Item?.sent);
+    return sent.success ? sent.data : undefined;
+  }
+
+  /**
+   * Moves a standing claim's due slot, and nothing else: so the dispatcher brings the invoice back
+   * when the claim can be settled. A no-op (`conflict`) if the claim is gone.
+   */
+  async holdClaim(
     tenantId: string,
     invoiceNumber: string,
     claimId: string,
-    next: NextSlot,
+    until: Date,
+    /** When the stale claim was first seen with nothing dead-lettered (stale-claim.ts); null forgets it. */
+    quietSince?: string | null,
   ): Promise<WriteOutcome> {
-    const slot = this.slot(tenantId, invoiceNumber, next);
+    const slot = this.slot(tenantId, invoiceNumber, until);
+    const set = [...slot.set, ...(typeof quietSince === "string" ? ["#claim.quietSince = :quiet"] : [])];
+    const remove = quietSince === null ? ["#claim.quietSince"] : [];
     return conditional(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: invoiceKey(tenantId, invoiceNumber),
-          UpdateExpression: updateExpression(
-            ["#version = #version + :one", ...slot.set],
-            ["#claim", ...slot.remove],
-          ),
+          UpdateExpression: updateExpression(set, remove),
           ConditionExpression: "#claim.id = :claimId",
-          ExpressionAttributeNames: { "#claim": "claim", "#version": "version" },
-          ExpressionAttributeValues: { ":claimId": claimId, ":one": 1, ...slot.values },
+          ExpressionAttributeNames: { "#claim": "claim" },
+          ExpressionAttributeValues: {
+            ":claimId": claimId,
+            ...slot.values,
+            ...(typeof quietSince === "string" ? { ":quiet": quietSince } : {}),
+          },
         }),
       ),
     );
   }
 
   /**
-   * Records a claimed step as sent: the timeline step and the message record first, then the
-   * invoice (claim cleared, next slot set) on condition that the claim still stands and the version
-   * is the one read. The first two are keyed by the claim and the message id, so writing them again
-   * (the sender and the Send event both trying, or a retry after a crash) changes nothing; the last
-   * lets exactly one of them through, and a change made while the email was on its way (a payment)
-   * comes back as a conflict to be read again rather than overwritten.
-   *
-   * Not one transaction: a transaction costs twice the write units (and dynalite, the local
-   * DynamoDB, has none), and the claim already makes the record safe to repeat
-   * (docs/DATA-MODEL.md, "Writes per email").
+   * Claims an owner alert for sending: only if it is still in the outbox and no claim younger than
+   * `staleBefore` stands on it. Like the changes below, it bumps the version, so that a change made
+   * from the invoice as read before (which writes the outbox whole) is decided again rather than
+   * undoing it.
    */
-  async complete(input: {
-    /** The invoice as read (its version is the condition), and as it is after the step. */
-    before: Invoice;
-    after: Invoice;
-    claim: Claim;
-    events: TimelineEvent[];
-    message: MessageRecord;
-    next: NextSlot;
-  }): Promise<WriteOutcome> {
-    const { before, after, claim, events, message, next } = input;
-    const slot = this.slot(after.tenantId, after.invoiceNumber, next);
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: this.timelineItem(after, events, `${claim.at}#${claim.id}`),
-      }),
-    );
-    await this.putMessage(message);
+  async claimAlert(
+    tenantId: string,
+    invoiceNumber: string,
+    alertId: string,
+    claim: { claimId: string; at: string },
+    staleBefore: string,
+  ): Promise<WriteOutcome> {
     return conditional(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: invoiceKey(after.tenantId, after.invoiceNumber),
-          UpdateExpression: updateExpression(
-            ["#invoice = :invoice", "#version = :next", ...slot.set],
-            ["#claim", ...slot.remove],
-          ),
-          ConditionExpression: "#claim.id = :claimId AND #version = :read",
-          ExpressionAttributeNames: { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
-          ExpressionAttributeValues: {
-            ":invoice": this.invoiceDocument(after),
-            ":claimId": claim.id,
-            ":read": before.version,
-            ":next": before.version + 1,
-            ...slot.values,
-          },
+          Key: invoiceKey(tenantId, invoiceNumber),
+          UpdateExpression: "SET #version = #version + :one, alerts.#alert.sending = :claim",
+          ConditionExpression:
+            "attribute_exists(alerts.#alert) AND (attribute_not_exists(alerts.#alert.sending) OR alerts.#alert.sending.#at < :stale)",
+          ExpressionAttributeNames: { "#version": "version", "#alert": alertId, "#at": "at" },
+          ExpressionAttributeValues: { ":one": 1, ":claim": claim, ":stale": staleBefore },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Ends an owner alert's claim: `sent` takes the alert out of the outbox, otherwise only the claim
+   * goes (SES did not take it, and it is sent again later). A no-op (`conflict`) unless this claim stands.
+   */
+  async settleAlert(
+    tenantId: string,
+    invoiceNumber: string,
+    alertId: string,
+    claimId: string,
+    sent: boolean,
+  ): Promise<WriteOutcome> {
+    return conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invoiceKey(tenantId, invoiceNumber),
+          UpdateExpression: `SET #version = #version + :one REMOVE ${sent ? "alerts.#alert" : "alerts.#alert.sending"}`,
+          ConditionExpression: "alerts.#alert.sending.claimId = :claimId",
+          ExpressionAttributeNames: { "#version": "version", "#alert": alertId },
+          ExpressionAttributeValues: { ":one": 1, ":claimId": claimId },
         }),
       ),
     );
@@ -343,51 +491,80 @@ export class InvoiceTable {
    * Saves a change that sends nothing (a pause ended, a promise broke, a new slot), if nobody changed
    * it since. While a claim stands only news about sent emails may be saved (`whileClaimed`): it
    * leaves the claim and the due slot alone, and the claim's record reads the invoice again.
-   * `requests` replaces the invoice's remembered action requests (see IdempotentResponse).
+   * `requests` replaces the invoice's remembered action requests (see IdempotentResponse), `alerts`
+   * its owner-alert outbox.
+   *
+   * The change's timeline step is written after the change, so that a step is never in the timeline
+   * unless its change happened; it is keyed by the version it made. A change caused by something
+   * that is retried until it is applied (an SES event) names its step instead (`eventStep`, keyed by
+   * that event): the step is then also kept on the invoice item, in the same update as the change,
+   * so that a retry that finds the change made but its step missing (the write after the change
+   * failed) can write it again (putEventStep).
    */
   async save(
     before: Invoice,
     after: Invoice,
     events: TimelineEvent[],
     next: NextSlot,
-    options: { whileClaimed?: boolean; requests?: Record<string, IdempotentResponse> } = {},
+    options: {
+      whileClaimed?: boolean;
+      requests?: Record<string, IdempotentResponse>;
+      alerts?: Record<string, PendingAlert>;
+      eventStep?: string;
+    } = {},
   ): Promise<WriteOutcome> {
-    const base = options.whileClaimed
+    const slot = options.whileClaimed
       ? { set: [] as string[], remove: [] as string[], values: {} }
       : this.slot(before.tenantId, before.invoiceNumber, next);
-    const slot = options.requests
-      ? {
-          ...base,
-          set: [...base.set, "requests = :requests"],
-          values: { ...base.values, ":requests": options.requests },
-        }
-      : base;
+    const set = ["#invoice = :invoice", "#version = :next", ...slot.set];
+    const values: Record<string, unknown> = {
+      ":invoice": this.invoiceDocument(after),
+      ":read": before.version,
+      ":next": before.version + 1,
+      ...slot.values,
+    };
+    if (options.requests) {
+      set.push("requests = :requests");
+      values[":requests"] = options.requests;
+    }
+    if (options.alerts) {
+      set.push("alerts = :alerts");
+      values[":alerts"] = options.alerts;
+    }
+    const eventStep = options.eventStep === undefined ? undefined : { key: options.eventStep, events };
+    if (eventStep) {
+      set.push("lastEventStep = :eventStep");
+      values[":eventStep"] = eventStep;
+    }
     const outcome = await conditional(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: invoiceKey(before.tenantId, before.invoiceNumber),
-          UpdateExpression: updateExpression(
-            ["#invoice = :invoice", "#version = :next", ...slot.set],
-            slot.remove,
-          ),
+          UpdateExpression: updateExpression(set, slot.remove),
           ConditionExpression: options.whileClaimed
             ? "#version = :read"
             : "#version = :read AND attribute_not_exists(#claim)",
           ExpressionAttributeNames: options.whileClaimed
             ? { "#invoice": "invoice", "#version": "version" }
             : { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
-          ExpressionAttributeValues: {
-            ":invoice": this.invoiceDocument(after),
-            ":read": before.version,
-            ":next": before.version + 1,
-            ...slot.values,
-          },
+          ExpressionAttributeValues: values,
         }),
       ),
     );
-    if (outcome === "ok") await this.appendTimeline({ ...after, version: before.version + 1 }, events);
+    if (outcome === "ok") {
+      if (eventStep) await this.putEventStep(after, eventStep);
+      else await this.appendTimeline({ ...after, version: before.version + 1 }, events);
+    }
     return outcome;
+  }
+
+  /** An SES event's timeline step; writing it again writes the same item. */
+  async putEventStep(invoice: Invoice, step: EventStep): Promise<void> {
+    if (step.events.length === 0) return;
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: this.timelineItem(invoice, step.events, step.key) }),
+    );
   }
 
   /**
@@ -454,6 +631,45 @@ export class InvoiceTable {
   }
 
   /** A message that is not part of a claim (an owner alert). */
+  /**
+   * That SES took an owner alert sent under this claim: written before anything else is recorded,
+   * so that whoever finds the alert's claim stale takes it out of the outbox instead of sending it
+   * again (notify-owner.ts). Beside the timeline, outside its `EVENT#` range.
+   */
+  async putAlertMarker(
+    tenantId: string,
+    invoiceNumber: string,
+    claimId: string,
+    sent: SentMarker,
+  ): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: timelinePartition(tenantId, invoiceNumber),
+          sk: `ALERT#${claimId}`,
+          sent: { messageId: sent.messageId, recipients: sent.recipients },
+        },
+      }),
+    );
+  }
+
+  async alertMarker(
+    tenantId: string,
+    invoiceNumber: string,
+    claimId: string,
+  ): Promise<SentMarker | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: timelinePartition(tenantId, invoiceNumber), sk: `ALERT#${claimId}` },
+        ConsistentRead: true,
+      }),
+    );
+    const sent = SentMarkerSchema.safeParse(Item?.sent);
+    return sent.success ? sent.data : undefined;
+  }
+
   async putMessage(message: MessageRecord): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.messageItem(message) }));
   }
@@ -486,26 +702,31 @@ export class InvoiceTable {
     return events;
   }
 
-  /** One page of a due shard: the invoices whose next action is at or before `now`. */
-  async dueOn(
+  /**
+   * One page of a due shard: the invoices whose next action falls in [from, to] (ISO instants, both
+   * included), in the order of their slots, going on after the index position `after`; and the
+   * position to go on from, if there is more.
+   */
+  async dueBetween(
     shard: string,
-    now: Date,
-    cursor?: Record<string, unknown>,
-  ): Promise<{ invoices: { tenantId: string; invoiceNumber: string }[]; cursor?: Record<string, unknown> }> {
+    range: { from: string; to: string },
+    options: { after?: Record<string, string>; limit?: number } = {},
+  ): Promise<{ invoices: { tenantId: string; invoiceNumber: string }[]; after?: Record<string, string> }> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: DUE_INDEX,
-        KeyConditionExpression: "dueShard = :shard AND nextActionAt <= :now",
-        ExpressionAttributeValues: { ":shard": shard, ":now": now.toISOString() },
-        ExclusiveStartKey: cursor,
+        KeyConditionExpression: "dueShard = :shard AND nextActionAt BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":shard": shard, ":from": range.from, ":to": range.to },
+        ExclusiveStartKey: options.after,
+        Limit: options.limit,
       }),
     );
     const invoices = (page.Items ?? []).map((item) => ({
       tenantId: String(item.pk).slice("TENANT#".length),
       invoiceNumber: String(item.sk).slice("INVOICE#".length),
     }));
-    return { invoices, cursor: page.LastEvaluatedKey };
+    return { invoices, after: page.LastEvaluatedKey as Record<string, string> | undefined };
   }
 
   /**
@@ -542,19 +763,33 @@ export class InvoiceTable {
       invoice: this.invoiceDocument(invoice),
       version: invoice.version,
       ...(next
-        ? { nextActionAt: next.toISOString(), dueShard: dueShardOf(invoice.tenantId, invoice.invoiceNumber) }
+        ? {
+            nextActionAt: this.notBeforeNow(next).toISOString(),
+            dueShard: dueShardOf(invoice.tenantId, invoice.invoiceNumber),
+          }
         : {}),
     };
   }
 
-  /** The due-index slot: set when there is a next action, removed when there is none (the index is sparse). */
+  /**
+   * The due-index slot: set when there is a next action, removed when there is none (the index is
+   * sparse). Never earlier than now (see the constructor): "due a week ago" is due now.
+   */
   private slot(tenantId: string, invoiceNumber: string, next: NextSlot) {
-    if (!next) return { set: [], remove: ["nextActionAt", "dueShard"], values: {} };
+    if (!next) return { set: [] as string[], remove: ["nextActionAt", "dueShard"], values: {} };
     return {
       set: ["nextActionAt = :nextActionAt", "dueShard = :shard"],
-      remove: [],
-      values: { ":nextActionAt": next.toISOString(), ":shard": dueShardOf(tenantId, invoiceNumber) },
+      remove: [] as string[],
+      values: {
+        ":nextActionAt": this.notBeforeNow(next).toISOString(),
+        ":shard": dueShardOf(tenantId, invoiceNumber),
+      },
     };
+  }
+
+  private notBeforeNow(at: Date): Date {
+    const now = this.clock();
+    return at.getTime() < now.getTime() ? now : at;
   }
 
   /** A timeline step under a key that makes writing it twice harmless; keys sort by time. */

@@ -18,6 +18,8 @@ export const invoiceKey = (tenantId: string, invoiceNumber: string) => ({
 export const timelinePartition = (tenantId: string, invoiceNumber: string) =>
   `TENANT#${tenantId}#INVOICE#${invoiceNumber}`;
 export const messageKey = (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: "MESSAGE" });
+/** How far the dispatcher has read the due index, shard by shard (dispatch-cursor.ts). */
+export const DISPATCH_CURSOR_KEY = { pk: "DISPATCH", sk: "CURSOR" } as const;
 
 /** A stable shard per invoice, so that one invoice always lands on the same due partition. */
 export function dueShardOf(tenantId: string, invoiceNumber: string): string {

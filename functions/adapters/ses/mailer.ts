@@ -12,8 +12,8 @@
  */
 import { type SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { err, ok, type Result } from "#domain/result.ts";
+import type { SendLimits } from "#sending/send-window.ts";
 import { buildRawMessage } from "./raw-message.ts";
-import type { Pace } from "./send-pacer.ts";
 import { MAX_TAG_VALUE_LENGTH, TAG_ALPHABET } from "./tag-values.ts";
 
 export type OutgoingEmail = {
@@ -57,20 +57,24 @@ export type SendFailure = {
 };
 
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<Result<{ messageId: string }, SendFailure>>;
+  /** `limits`: the send window of the claim this email is for (#sending/send-window.ts). */
+  send(email: OutgoingEmail, limits?: SendLimits): Promise<Result<{ messageId: string }, SendFailure>>;
 }
 
 export type SesMailerOptions = {
   configurationSet: string;
-  /** Awaited right before each SendRawEmail: how the sender keeps to its share of the account's
-   *  sending rate (send-pacer.ts). Without it, sends go as fast as they come. */
-  pace?: Pace;
+  /** The clock `SendLimits.startBy` is on; `performance.now` unless a test moves it. */
+  monotonicNow?: () => number;
 };
+
+/** The claim's window has passed before SES was called: it is not called, so the email certainly did not go. */
+export const SEND_WINDOW_PASSED = "SendWindowPassed";
 
 export function sesMailer(client: SESClient, options: SesMailerOptions): Mailer {
   let singleAttempt: Promise<void> | undefined;
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
   return {
-    async send(email) {
+    async send(email, limits) {
       singleAttempt ??= requireSingleAttempt(client);
       await singleAttempt;
       const command = new SendRawEmailCommand({
@@ -78,10 +82,20 @@ export function sesMailer(client: SESClient, options: SesMailerOptions): Mailer 
         ConfigurationSetName: options.configurationSet,
         Tags: messageTags(email.tags),
       });
-      await options.pace?.();
+      // The last look before SES: past the claim's window, an action may already have answered
+      // that no reminder goes out (#sending/send-window.ts).
+      if (limits && monotonicNow() > limits.startBy) {
+        return err({
+          scope: "transient",
+          outcome: "not_sent",
+          code: SEND_WINDOW_PASSED,
+          message: `${SEND_WINDOW_PASSED}: the claim's send window passed before SES was called`,
+        });
+      }
       let messageId: string | undefined;
       try {
-        messageId = (await client.send(command)).MessageId;
+        const abortSignal = limits ? AbortSignal.timeout(limits.requestTimeoutMs) : undefined;
+        messageId = (await client.send(command, { abortSignal })).MessageId;
       } catch (error) {
         return err(classifySendError(error));
       }

@@ -8,6 +8,7 @@ import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 import { InvoiceStateSchema, StageSchema } from "#domain/vocabulary.ts";
 import { CustomerSchema } from "./customer.ts";
 import type { ParsedInvoiceInput } from "./invoice-input.ts";
+import { SendBlockedSchema } from "./send-blocked.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
 const Minor = z.number().int().nonnegative();
@@ -81,6 +82,8 @@ export const InvoiceSchema = z.object({
   promiseBrokenAt: InstantSchema.optional(),
   dispute: z.object({ reason: z.string(), openedAt: InstantSchema }).optional(),
   installments: z.array(InstallmentSchema).optional(),
+  /** SES will not send for now (its rate, its quota, the account): when the email is tried again. */
+  sendBlocked: SendBlockedSchema.optional(),
   createdAt: InstantSchema,
   updatedAt: InstantSchema,
   /** Optimistic locking: every stored update is conditional on the version it read. */

@@ -52,7 +52,8 @@ export const TimelineEventSchema = z.discriminatedUnion("type", [
   z.object({
     ...base,
     type: z.literal("contact_failed"),
-    reason: z.enum(["bounce", "complaint"]),
+    /** A hard bounce, a complaint, or SES refusing the email itself (refused). */
+    reason: z.enum(["bounce", "complaint", "refused"]),
     email: z.string(),
   }),
   z.object({ ...base, type: z.literal("contact_updated"), emails: z.array(z.string()) }),
@@ -65,6 +66,15 @@ export const TimelineEventSchema = z.discriminatedUnion("type", [
     deadline: IsoDateSchema.optional(),
   }),
   z.object({ ...base, type: z.literal("installment_reminder_sent"), installment: z.number().int() }),
+  /** SES refused the email itself (an address it will not take, a message it will not carry): it was not sent. */
+  z.object({
+    ...base,
+    type: z.literal("email_refused"),
+    /** "reminder_1", "installment_2". */
+    step: z.string(),
+    code: z.string(),
+    reason: z.string(),
+  }),
   // What SES reported about a stage's email. "Opened" is a read receipt, recorded and shown, never
   // proof: privacy proxies open every mail they fetch.
   z.object({ ...base, type: z.literal("email_delivered"), stage: StageSchema, messageId: z.string() }),

@@ -7,7 +7,6 @@
 import { addDays, compareDates } from "#domain/calendar/iso-date.ts";
 import { err, ok, type Result } from "#domain/result.ts";
 import { INVOICE_STATES, type InvoiceState, TERMINAL_STATES } from "#domain/vocabulary.ts";
-import { countedStages } from "./delivery.ts";
 import { balanceState, creditOf, type Installment, type Invoice, outstandingOf } from "./invoice.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
@@ -67,8 +66,10 @@ export const ALLOWED_FROM: Readonly<Record<Action, readonly InvoiceState[]>> = {
   write_off: NOT_TERMINAL,
   mark_contact_failed: ["open", "partially_paid", "paused", "payment_plan", "promised"],
   update_contact: [...NOT_TERMINAL],
-  record_stage_sent: ACTIVE,
-  record_installment_reminder: ["payment_plan"],
+  // An email that went out is a fact, whatever the invoice became while it was on its way (a payment
+  // answered a moment after SES took it): it is recorded from any state, and moves none but an active one.
+  record_stage_sent: INVOICE_STATES,
+  record_installment_reminder: INVOICE_STATES,
   change_amount: ["open", "partially_paid", "disputed", "paused", "promised", "contact_failed"],
 };
 
@@ -342,7 +343,7 @@ export function writeOff(invoice: Invoice, writeOff: { at: string; reason?: stri
 /** A hard bounce or a complaint: no more email until someone gives a new address. */
 export function markContactFailed(
   invoice: Invoice,
-  failure: { reason: "bounce" | "complaint"; email: string; at: string },
+  failure: { reason: "bounce" | "complaint" | "refused"; email: string; at: string },
 ): TransitionResult {
   const illegal = guard(invoice, "mark_contact_failed");
   if (illegal) return err(illegal);
@@ -362,6 +363,13 @@ export function updateContact(invoice: Invoice, update: { emails: string[]; at: 
   return moved(invoice, next, update.at, [{ type: "contact_updated", at: update.at, emails: update.emails }]);
 }
 
+/**
+ * A stage's email that SES accepted. Recorded whatever state the invoice is in now, since it went
+ * out; only an invoice still being dunned moves (to collection, on the hand-over). The same email
+ * (by its message id) recorded twice changes nothing the second time. A stage that was sent before
+ * is recorded again all the same: the ladder never sends one twice, and if anything ever did, the
+ * record must say so rather than hide it.
+ */
 export function recordStageSent(
   invoice: Invoice,
   sent: {
@@ -375,9 +383,8 @@ export function recordStageSent(
 ): TransitionResult {
   const illegal = guard(invoice, "record_stage_sent");
   if (illegal) return err(illegal);
-  // A stage whose email bounced never reached the debtor: it may go again, to a new address.
-  if (countedStages(invoice).some((s) => s.stage === sent.stage)) {
-    return invalid("record_stage_sent", "stage", `${sent.stage} was already sent`);
+  if (sent.messageId !== undefined && invoice.stagesSent.some((s) => s.messageId === sent.messageId)) {
+    return ok({ invoice, events: [] });
   }
   const events: TimelineEvent[] = [
     {
@@ -389,32 +396,55 @@ export function recordStageSent(
       deadline: sent.deadline,
     },
   ];
-  const handedOver = sent.stage === "collection";
+  const handedOver = sent.stage === "collection" && ACTIVE.includes(invoice.status);
   if (handedOver) events.push({ type: "handed_to_collection", at: sent.at });
+  const { sendBlocked: _b, ...rest } = invoice;
   const next: Invoice = {
-    ...invoice,
+    ...rest,
     stagesSent: [...invoice.stagesSent, { ...sent, delivery: "sent", softBounces: [] }],
     status: handedOver ? "collection" : invoice.status,
   };
   return moved(invoice, next, sent.at, events);
 }
 
+/** An installment's reminder that SES accepted; recorded as recordStageSent records a stage. */
 export function recordInstallmentReminder(
   invoice: Invoice,
   reminder: { installment: number; at: string },
 ): TransitionResult {
   const illegal = guard(invoice, "record_installment_reminder");
   if (illegal) return err(illegal);
-  const installments = invoice.installments ?? [];
-  const target = installments[reminder.installment];
-  if (!target) return invalid("record_installment_reminder", "installment", "no such installment");
-  if (target.remindedAt) return invalid("record_installment_reminder", "installment", "was already reminded");
-  const updated = installments.map((installment, index) =>
+  const target = invoice.installments?.[reminder.installment];
+  if (target?.remindedAt === reminder.at) return ok({ invoice, events: [] });
+  // The plan may have ended while the reminder was on its way (paid off, broken): then only the timeline has it.
+  const installments = invoice.installments?.map((installment, index) =>
     index === reminder.installment ? { ...installment, remindedAt: reminder.at } : installment,
   );
-  return moved(invoice, { ...invoice, installments: updated }, reminder.at, [
+  const { sendBlocked: _b, ...rest } = invoice;
+  return moved(invoice, { ...rest, installments }, reminder.at, [
     { type: "installment_reminder_sent", at: reminder.at, installment: reminder.installment },
   ]);
+}
+
+/**
+ * SES refused the email itself — an address it will not take, a message it will not carry — so it
+ * was not sent, and sending it again as it is would be refused again: the invoice waits for a person
+ * (a new address), as after a hard bounce.
+ */
+export function refuseEmail(
+  invoice: Invoice,
+  refusal: { step: string; code: string; reason: string; email: string; at: string },
+): TransitionResult {
+  const refused: TimelineEvent = {
+    type: "email_refused",
+    at: refusal.at,
+    step: refusal.step,
+    code: refusal.code,
+    reason: refusal.reason,
+  };
+  const failed = markContactFailed(invoice, { reason: "refused", email: refusal.email, at: refusal.at });
+  if (!failed.ok) return failed;
+  return ok({ invoice: failed.value.invoice, events: [refused, ...failed.value.events] });
 }
 
 /** A corrected amount from a new upload; a payment plan must be ended before its total changes. */

@@ -16,6 +16,7 @@ import {
   retryNotBefore,
 } from "#domain/invoice/delivery.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
+import type { SendBlocked } from "#domain/invoice/send-blocked.ts";
 import type { Money } from "#domain/money/money.ts";
 import { rulesFor } from "#domain/rules/country-rules.ts";
 import { reminderFee } from "#domain/rules/fees.ts";
@@ -62,7 +63,8 @@ export type WakeReason = "pause_ends" | "promise_due" | "installment_overdue" | 
 
 export type NextAction =
   | { kind: "none"; reason: NoActionReason }
-  | { kind: "send"; at: Date; step: Step }
+  /** `blocked`: SES would not send it lately (its rate, its quota, the account); `at` is after the backoff. */
+  | { kind: "send"; at: Date; step: Step; blocked?: SendBlocked }
   /** Nothing to send, but the invoice changes by itself at `at` (see applyDueTransitions). */
   | { kind: "wake"; at: Date; reason: WakeReason };
 
@@ -95,6 +97,17 @@ function startOfDay(date: IsoDate, calendar: BusinessCalendar): Date {
 }
 
 export function decideNextAction(invoice: Invoice, policy: Policy, now: Date): NextAction {
+  const action = decideAsIfUnblocked(invoice, policy, now);
+  const blocked = invoice.sendBlocked;
+  if (action.kind !== "send" || blocked === undefined) return action;
+  const retryAt = new Date(blocked.retryAt);
+  if (retryAt.getTime() <= action.at.getTime()) return { ...action, blocked };
+  // Not before the backoff ends, and then as the ladder would decide at that moment.
+  const later = decideAsIfUnblocked(invoice, policy, retryAt);
+  return later.kind === "send" ? { ...later, blocked } : later;
+}
+
+function decideAsIfUnblocked(invoice: Invoice, policy: Policy, now: Date): NextAction {
   const calendar = businessCalendarOf(invoice, policy);
   switch (invoice.status) {
     case "paid":

@@ -1,0 +1,83 @@
+/**
+ * A claim that stood too long without a record (CLAIM_TIMEOUT_MS): its sender died, or SES's answer
+ * was lost, somewhere between the claim and the record. Whoever finds it — the sender, when the due
+ * index brings the invoice back at the claim's stale time — settles it by what can be known:
+ *
+ * 1. The marker (the claim's timeline step with SES's message id) is there: SES accepted the email
+ *    and the sender died while recording it. The record is completed; nothing is sent again.
+ * 2. No marker, and SES events wait in the events dead-letter queue: one of them may be this claim's
+ *    Send event, the only other proof that SES took the email. The claim is held until the queue is
+ *    empty (an operator replays or removes what is there; its alarm has fired).
+ * 3. Neither, and neither again a quiet period later: the Send event would have come within the
+ *    events path's retry budget, which the claim timeout is longer than. SES never accepted the
+ *    email; the claim is released, remembered among the invoice's last released claims (so a Send
+ *    event that still comes is recorded, not lost), and the step may go again. The second look is
+ *    for a replay: `dun redrive events` empties the dead-letter queue into the events queue, and the
+ *    events it moved are applied within the retry budget, which the quiet period is longer than.
+ */
+import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+import type { Tenant } from "#domain/tenant/tenant.ts";
+import type { Claim } from "./claim.ts";
+import { recordSentEmail } from "./complete-claim.ts";
+
+/** Whether messages wait in the events dead-letter queue (#adapters/sqs/dead-letters.ts). */
+export interface DeadLetters {
+  holdsAny(): Promise<boolean>;
+}
+
+/** How long a held claim waits before it is looked at again. */
+export const HOLD_MS = 15 * 60_000;
+/**
+ * Between the two looks that find the events dead-letter queue empty before a claim is released:
+ * longer than the events path's retry budget (15 minutes, infra/constructs/events.ts).
+ */
+export const QUIET_MS = 20 * 60_000;
+
+export type StaleClaimSettled =
+  | { settled: "recorded"; messageId: string }
+  | { settled: "held"; until: Date }
+  | { settled: "released" }
+  /** Someone else settled or changed it first: read the invoice again. */
+  | { settled: "conflict" };
+
+export async function settleStaleClaim(
+  deps: { invoices: InvoiceTable; deadLetters?: DeadLetters },
+  tenant: Tenant,
+  stored: StoredInvoice,
+  claim: Claim,
+  now: Date,
+): Promise<StaleClaimSettled> {
+  const { tenantId, invoiceNumber } = stored.invoice;
+  const marker = await deps.invoices.sentMarker(tenantId, invoiceNumber, claim);
+  if (marker) {
+    await recordSentEmail(deps.invoices, { tenant, stored, claim, ...marker });
+    return { settled: "recorded", messageId: marker.messageId };
+  }
+  if (deps.deadLetters && (await deps.deadLetters.holdsAny())) {
+    const until = new Date(now.getTime() + HOLD_MS);
+    const held = await deps.invoices.holdClaim(tenantId, invoiceNumber, claim.id, until, null);
+    return held === "ok" ? { settled: "held", until } : { settled: "conflict" };
+  }
+  const quietSince = claim.quietSince ? Date.parse(claim.quietSince) : undefined;
+  if (deps.deadLetters && (quietSince === undefined || now.getTime() - quietSince < QUIET_MS)) {
+    const since = quietSince ?? now.getTime();
+    const until = new Date(since + QUIET_MS);
+    const held = await deps.invoices.holdClaim(
+      tenantId,
+      invoiceNumber,
+      claim.id,
+      until,
+      new Date(since).toISOString(),
+    );
+    return held === "ok" ? { settled: "held", until } : { settled: "conflict" };
+  }
+  const released = await deps.invoices.settleClaim({
+    before: stored.invoice,
+    after: stored.invoice,
+    events: [],
+    next: now,
+    claimId: claim.id,
+    releasedClaims: [...(stored.releasedClaims ?? []), claim],
+  });
+  return released === "ok" ? { settled: "released" } : { settled: "conflict" };
+}
