@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY } from "aws-cdk-lib/cx-api";
 import type { Construct } from "constructs";
 import { Alarms } from "./constructs/alarms.ts";
 import { Api } from "./constructs/api.ts";
@@ -36,6 +37,8 @@ export class DunStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DunStackProps) {
     super(scope, id, props);
+    // SNS may use the events queue's key only to deliver from dun's SES events topic (aws:SourceArn).
+    this.node.setContext(SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, true);
     const { production, senderDomain } = props;
     const fromAddress = props.fromAddress ?? `reminders@${senderDomain}`;
     if (!fromAddress.endsWith(`@${senderDomain}`))

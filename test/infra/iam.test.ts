@@ -83,11 +83,26 @@ describe("the sender and the events function", () => {
     },
   );
 
-  it("the sender only receives from the send queue; the events function sends nothing to SQS but its DLQ", () => {
+  it("the sender only receives from the send queue; the events function only from the events queue", () => {
     const sender = actionsOf("SendingFunctionRole");
     expect(sender).toContain("sqs:ReceiveMessage");
     expect(sender).not.toContain("sqs:SendMessage");
-    expect(actionsOf("EventsFunctionRole").filter((a) => a.startsWith("sqs:"))).toEqual(["sqs:SendMessage"]);
+    const receiving = statementsOf("EventsFunctionRole").filter((statement) =>
+      [statement.Action].flat().includes("sqs:ReceiveMessage"),
+    );
+    expect(receiving).toHaveLength(1);
+    expect(receiving[0]?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^EventsQueue/), "Arn"] });
+    expect(actionsOf("EventsFunctionRole")).not.toContain("sqs:SendMessage");
+  });
+
+  it("the events function may decrypt with the events queue's key alone", () => {
+    const decrypting = statementsOf("EventsFunctionRole").filter((statement) =>
+      [statement.Action].flat().includes("kms:Decrypt"),
+    );
+    expect(decrypting).toHaveLength(1);
+    expect(decrypting[0]?.Resource).toEqual({
+      "Fn::GetAtt": [expect.stringMatching(/^EventsQueueKey/), "Arn"],
+    });
   });
 });
 

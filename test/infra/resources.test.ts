@@ -62,6 +62,7 @@ describe("the send queue", () => {
 
   it("feeds the sender in batches that report item failures", () => {
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: Match.stringLikeRegexp("^SendingFunction") },
       BatchSize: 10,
       FunctionResponseTypes: ["ReportBatchItemFailures"],
     });
@@ -88,7 +89,7 @@ describe("the dispatcher tick", () => {
 });
 
 describe("SES", () => {
-  it("tracks opens and clicks and sends every event to an encrypted SNS topic the events Lambda reads", () => {
+  it("tracks opens and clicks and sends every event to an encrypted SNS topic", () => {
     template.hasResourceProperties("AWS::SES::ConfigurationSet", {
       ReputationOptions: { ReputationMetricsEnabled: true },
     });
@@ -100,7 +101,61 @@ describe("SES", () => {
       }),
     });
     template.allResourcesProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "lambda" });
+  });
+});
+
+describe("the SES events path", () => {
+  it("goes from the topic to its own queue, raw, so each message is one SES event record", () => {
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "sqs",
+      RawMessageDelivery: true,
+      Endpoint: { "Fn::GetAtt": [Match.stringLikeRegexp("^EventsQueue"), "Arn"] },
+    });
+    template.resourcePropertiesCountIs("AWS::SNS::Subscription", { Protocol: "lambda" }, 0);
+  });
+
+  it("keeps the queue encrypted with its own key, which SNS may use for the SES events topic only", () => {
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      KmsMasterKeyId: { "Fn::GetAtt": [Match.stringLikeRegexp("^EventsQueueKey"), "Arn"] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties("AWS::KMS::Key", {
+      Description: "dun: encrypts the SES events queue",
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Condition: {
+              ArnEquals: { "aws:SourceArn": { Ref: Match.stringLikeRegexp("^SendingSesEvents") } },
+            },
+            Effect: "Allow",
+            Principal: { Service: "sns.amazonaws.com" },
+            Resource: "*",
+          },
+        ]),
+      },
+    });
+  });
+
+  it("hides an event for six times the events Lambda's timeout", () => {
+    const events = Object.values(template.findResources("AWS::Lambda::Function")).find(
+      (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === "dun-events",
+    );
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      KmsMasterKeyId: Match.anyValue(),
+      VisibilityTimeout: events?.Properties.Timeout * 6,
+    });
+  });
+
+  it("feeds the events Lambda in batches that report item failures, with no Lambda dead-letter queue", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^EventsQueue"), "Arn"] },
+      FunctionName: { Ref: Match.stringLikeRegexp("^EventsFunction") },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    for (const fn of Object.values(template.findResources("AWS::Lambda::Function")))
+      expect(fn.Properties.DeadLetterConfig).toBeUndefined();
   });
 });
 
