@@ -77,6 +77,7 @@ export class DunStack extends Stack {
       },
       // The two Lambdas that email the owner (hand-overs; bounces, complaints, disputes).
       ownerAlertLogs: { Sender: this.sending.function.logs, Events: this.events.function.logs },
+      senderLogs: this.sending.function.logs,
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "DUN_API_URL" });

@@ -1,6 +1,11 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LOG_OWNER_NOT_ALERTED } from "../../functions/handlers/log-messages.ts";
+import {
+  LOG_EMAIL_REFUSED,
+  LOG_OWNER_NOT_ALERTED,
+  LOG_SENDING_BLOCKED,
+  LOG_SENDING_THROTTLED,
+} from "../../functions/handlers/log-messages.ts";
 import { testStack } from "./stack.ts";
 
 let template: Template;
@@ -175,10 +180,11 @@ describe("the HTTP API", () => {
 });
 
 describe("the alarms", () => {
-  it("watch each dead-letter queue and each Lambda, refused owner alerts, and the SES reputation rates", () => {
+  it("watch each dead-letter queue and each Lambda, SES's refusals, and the SES reputation rates", () => {
     const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
-    // 3 dead-letter queues, 4 Lambdas, owner alerts, bounce and complaint rate.
-    expect(alarms).toHaveLength(10);
+    // 3 dead-letter queues, 4 Lambdas, owner alerts, sending blocked, emails refused, sends
+    // throttled, bounce and complaint rate.
+    expect(alarms).toHaveLength(13);
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "AWS/SES",
       MetricName: "Reputation.BounceRate",
@@ -200,7 +206,9 @@ describe("the alarms", () => {
 
   it("count the owner alerts SES refused, from the sender's and the events Lambda's logs", () => {
     // Prepare: the log line the handlers write (functions/handlers/log-messages.ts).
-    const filters = template.findResources("AWS::Logs::MetricFilter");
+    const filters = template.findResources("AWS::Logs::MetricFilter", {
+      Properties: { MetricTransformations: [Match.objectLike({ MetricName: "OwnerAlertsNotSent" })] },
+    });
 
     // Assess
     expect(Object.values(filters)).toHaveLength(2);
@@ -220,6 +228,36 @@ describe("the alarms", () => {
       MetricName: "OwnerAlertsNotSent",
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+  });
+
+  it.each([
+    [LOG_SENDING_BLOCKED, "SendingBlocked", 1],
+    [LOG_EMAIL_REFUSED, "EmailsRefused", 1],
+    [LOG_SENDING_THROTTLED, "SendsThrottled", 10],
+  ])('count the sender\'s "%s" lines and alarm at %s ≥ %i in 5 minutes', (message, metricName, threshold) => {
+    // Prepare
+    const filters = Object.values(
+      template.findResources("AWS::Logs::MetricFilter", {
+        Properties: { MetricTransformations: [Match.objectLike({ MetricName: metricName })] },
+      }),
+    );
+
+    // Assess: one filter, on the sender's log group.
+    expect(filters).toHaveLength(1);
+    expect(filters[0]?.Properties).toEqual({
+      LogGroupName: { Ref: expect.stringMatching(/^SendingFunctionLogs/) },
+      FilterPattern: `{ $.message = "${message}" }`,
+      MetricTransformations: [{ MetricNamespace: "dun", MetricName: metricName, MetricValue: "1" }],
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "dun",
+      MetricName: metricName,
+      Statistic: "Sum",
+      Period: 300,
+      Threshold: threshold,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: [Match.anyValue()],
     });
   });
 });
