@@ -61,6 +61,7 @@ export class DunStack extends Stack {
       tickMinutes: props.tickMinutes ?? 1,
     });
     this.events = new Events(this, "Events", { table, production, sending: this.sending, fromAddress });
+    this.events.watchDeadLetters(this.sending.function);
     this.alarms = new Alarms(this, "Alarms", {
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       topicKey: this.sending.topicKey,

@@ -98,4 +98,15 @@ export class Events extends Construct {
       }),
     );
   }
+
+  /**
+   * Lets a function ask whether the events dead-letter queue holds anything: the queue's URL in
+   * EVENTS_DEAD_LETTER_QUEUE_URL and sqs:GetQueueAttributes on that queue, nothing more (it can
+   * neither read nor delete the events in it). The sender asks before it treats a stale claim as
+   * never sent, since its Send event may be waiting there.
+   */
+  watchDeadLetters(fn: DunFunction): void {
+    fn.addEnvironment("EVENTS_DEAD_LETTER_QUEUE_URL", this.deadLetterQueue.queueUrl);
+    this.deadLetterQueue.grant(fn, "sqs:GetQueueAttributes");
+  }
 }
