@@ -95,6 +95,24 @@ export class DunStack extends Stack {
       value: this.sending.configurationSet.configurationSetName,
     });
     new CfnOutput(this, "SendQueueUrl", { value: this.sending.queue.queueUrl });
+    new CfnOutput(this, "EventsQueueUrl", { value: this.events.queue.queueUrl });
+    // What `dun redrive send|events|tick` needs (functions/cli/redrive.ts).
+    new CfnOutput(this, "SendDeadLetterQueueArn", {
+      value: this.sending.deadLetterQueue.queueArn,
+      description: "DUN_SEND_DLQ_ARN (dun redrive send)",
+    });
+    new CfnOutput(this, "EventsDeadLetterQueueArn", {
+      value: this.events.deadLetterQueue.queueArn,
+      description: "DUN_EVENTS_DLQ_ARN (dun redrive events)",
+    });
+    new CfnOutput(this, "TickDeadLetterQueueUrl", {
+      value: this.dispatch.deadLetterQueue.queueUrl,
+      description: "DUN_TICK_DLQ_URL (dun redrive tick)",
+    });
+    new CfnOutput(this, "DispatcherFunctionName", {
+      value: this.dispatch.function.functionName,
+      description: "DUN_DISPATCHER_FUNCTION (dun redrive tick)",
+    });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
   }
 }

@@ -91,6 +91,27 @@ describe("the dispatcher tick", () => {
     template.hasOutput("ScheduleName", Match.anyValue());
     template.hasOutput("ScheduleGroupName", Match.anyValue());
   });
+
+  it("names in the outputs what `dun redrive` needs, with the environment variable each is", () => {
+    const outputs = template.findOutputs("*");
+    expect(outputs.SendDeadLetterQueueArn).toEqual({
+      Value: { "Fn::GetAtt": [expect.stringMatching(/^SendingDeadLetterQueue/), "Arn"] },
+      Description: "DUN_SEND_DLQ_ARN (dun redrive send)",
+    });
+    expect(outputs.EventsDeadLetterQueueArn).toEqual({
+      Value: { "Fn::GetAtt": [expect.stringMatching(/^EventsDeadLetterQueue/), "Arn"] },
+      Description: "DUN_EVENTS_DLQ_ARN (dun redrive events)",
+    });
+    expect(outputs.TickDeadLetterQueueUrl).toEqual({
+      Value: { Ref: expect.stringMatching(/^DispatchDeadLetterQueue/) },
+      Description: "DUN_TICK_DLQ_URL (dun redrive tick)",
+    });
+    expect(outputs.DispatcherFunctionName).toEqual({
+      Value: { Ref: expect.stringMatching(/^DispatchFunction/) },
+      Description: "DUN_DISPATCHER_FUNCTION (dun redrive tick)",
+    });
+    expect(outputs.EventsQueueUrl?.Value).toEqual({ Ref: expect.stringMatching(/^EventsQueue/) });
+  });
 });
 
 describe("SES", () => {
