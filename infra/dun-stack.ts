@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY } from "aws-cdk-lib/cx-api";
 import type { Construct } from "constructs";
 import { Alarms } from "./constructs/alarms.ts";
 import { Api } from "./constructs/api.ts";
@@ -36,6 +37,8 @@ export class DunStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DunStackProps) {
     super(scope, id, props);
+    // SNS may use the events queue's key only to deliver from dun's SES events topic (aws:SourceArn).
+    this.node.setContext(SNS_SUBSCRIPTIONS_SQS_DECRYPTION_POLICY, true);
     const { production, senderDomain } = props;
     const fromAddress = props.fromAddress ?? `reminders@${senderDomain}`;
     if (!fromAddress.endsWith(`@${senderDomain}`))
@@ -58,6 +61,7 @@ export class DunStack extends Stack {
       tickMinutes: props.tickMinutes ?? 1,
     });
     this.events = new Events(this, "Events", { table, production, sending: this.sending, fromAddress });
+    this.events.watchDeadLetters(this.sending.function);
     this.alarms = new Alarms(this, "Alarms", {
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       topicKey: this.sending.topicKey,
@@ -74,6 +78,7 @@ export class DunStack extends Stack {
       },
       // The two Lambdas that email the owner (hand-overs; bounces, complaints, disputes).
       ownerAlertLogs: { Sender: this.sending.function.logs, Events: this.events.function.logs },
+      senderLogs: this.sending.function.logs,
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "DUN_API_URL" });
@@ -90,6 +95,24 @@ export class DunStack extends Stack {
       value: this.sending.configurationSet.configurationSetName,
     });
     new CfnOutput(this, "SendQueueUrl", { value: this.sending.queue.queueUrl });
+    new CfnOutput(this, "EventsQueueUrl", { value: this.events.queue.queueUrl });
+    // What `dun redrive send|events|tick` needs (functions/cli/redrive.ts).
+    new CfnOutput(this, "SendDeadLetterQueueArn", {
+      value: this.sending.deadLetterQueue.queueArn,
+      description: "DUN_SEND_DLQ_ARN (dun redrive send)",
+    });
+    new CfnOutput(this, "EventsDeadLetterQueueArn", {
+      value: this.events.deadLetterQueue.queueArn,
+      description: "DUN_EVENTS_DLQ_ARN (dun redrive events)",
+    });
+    new CfnOutput(this, "TickDeadLetterQueueUrl", {
+      value: this.dispatch.deadLetterQueue.queueUrl,
+      description: "DUN_TICK_DLQ_URL (dun redrive tick)",
+    });
+    new CfnOutput(this, "DispatcherFunctionName", {
+      value: this.dispatch.function.functionName,
+      description: "DUN_DISPATCHER_FUNCTION (dun redrive tick)",
+    });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
   }
 }

@@ -2,7 +2,9 @@
  * The `dun` command line (`npx dun …`). Each command is a thin wrapper around a module that
  * does the work, so the same work is reachable from tests without a shell. docs/CLI.md is its manual.
  */
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
@@ -22,6 +24,14 @@ import { dispatchTargetOf, setLocalDispatch, setScheduleState } from "./dispatch
 import { listInvoices, showStatus } from "./invoices.ts";
 import { createKey, createLocalKey } from "./keys.ts";
 import { writePreview } from "./preview.ts";
+import {
+  deadLetterQueueArnOf,
+  moveDeadLetters,
+  REDRIVE_ENV,
+  replayTicks,
+  showMoveStatus,
+  tickRedriveOf,
+} from "./redrive.ts";
 import { runCommand } from "./run.ts";
 import { putTenant } from "./tenant.ts";
 import { type UploadFormat, uploadFile } from "./upload.ts";
@@ -246,6 +256,57 @@ for (const [name, paused] of [
       }),
     );
 }
+
+const REDRIVE_HELP = `
+Each dead-letter queue alarms on its first message (docs/DEPLOY.md, "When an alarm fires"): read
+the message and the Lambda's log, fix the cause, then redrive. The queues are the stack's outputs:
+  send    SendDeadLetterQueueArn     --dlq-arn or ${REDRIVE_ENV.send}
+  events  EventsDeadLetterQueueArn   --dlq-arn or ${REDRIVE_ENV.events}
+  tick    TickDeadLetterQueueUrl     --dlq-url or ${REDRIVE_ENV.tick}
+          DispatcherFunctionName     --function or ${REDRIVE_ENV.dispatcher}
+AWS credentials and region as for the AWS CLI (AWS_PROFILE, AWS_REGION).`;
+
+const redrive = program
+  .command("redrive")
+  .description("replay what failed every retry, from a deployed stack's dead-letter queues")
+  .addHelpText("after", REDRIVE_HELP);
+for (const [queue, what] of [
+  ["send", "reminders the sender gave up on"],
+  ["events", "SES events the events Lambda gave up on"],
+] as const) {
+  redrive
+    .command(queue)
+    .description(`move the ${what} back to the ${queue} queue (SQS's dead-letter queue redrive)`)
+    .option("--dlq-arn <arn>", `the ${queue} dead-letter queue's ARN (default: ${REDRIVE_ENV[queue]})`)
+    .option(
+      "--rate <messages>",
+      "messages moved a second, 1-500 (default: as fast as SQS goes)",
+      wholeNumber(1, 500),
+    )
+    .option("--status", "show how far the latest redrive got instead of starting one")
+    .addHelpText("after", REDRIVE_HELP)
+    .action((options: { dlqArn?: string; rate?: number; status?: boolean }, command: Command) =>
+      run(command, async (terminal) => {
+        const arn = deadLetterQueueArnOf(queue, options.dlqArn);
+        const deps = { sqs: new SQSClient({}), terminal };
+        if (options.status) return showMoveStatus(deps, queue, arn);
+        return moveDeadLetters(deps, queue, arn, options.rate === undefined ? {} : { rate: options.rate });
+      }),
+    );
+}
+redrive
+  .command("tick")
+  .description(
+    "replay the dispatcher ticks the Scheduler could not deliver: each through the dispatcher, then deleted",
+  )
+  .option("--dlq-url <url>", `the tick dead-letter queue's URL (default: ${REDRIVE_ENV.tick})`)
+  .option("--function <name>", `the dispatcher Lambda (default: ${REDRIVE_ENV.dispatcher})`)
+  .addHelpText("after", REDRIVE_HELP)
+  .action((options: { dlqUrl?: string; function?: string }, command: Command) =>
+    run(command, (terminal) =>
+      replayTicks({ sqs: new SQSClient({}), lambda: new LambdaClient({}), terminal }, tickRedriveOf(options)),
+    ),
+  );
 
 program
   .command("preview")

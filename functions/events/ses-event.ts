@@ -1,9 +1,10 @@
 /**
  * SES's email sending events, read the way they arrive, as one normalized event.
  *
- * SES publishes a configuration set's events to SNS (the Lambda receives an SNS event whose
- * messages are the records as JSON text) or to EventBridge (one event, the record as `detail`);
- * local mode posts bare records. The record is the same in all three: the shape the SES developer
+ * SES publishes a configuration set's events to SNS, which dun delivers raw to an SQS queue (the
+ * Lambda receives an SQS event whose message bodies are the records as JSON text); an SNS event
+ * straight to the Lambda (its messages the records as JSON text) and EventBridge (one event, the
+ * record as `detail`) are read too, and local mode posts bare records. The record is the same in all three: the shape the SES developer
  * guide documents in "Contents of event data that Amazon SES publishes to Amazon SNS" and its
  * examples page. An identity's own notifications (no configuration set) name the type
  * `notificationType` instead of `eventType`, with the same Bounce, Complaint and Delivery bodies.
@@ -272,8 +273,9 @@ export type SesEvent = z.infer<typeof SesEventSchema>;
 export type RecordFailure = { index: number; reason: string };
 
 /**
- * Accepts what the events Lambda receives: an SNS event ({ Records: [{ EventSource: "aws:sns",
- * Sns: { Message: "<json>" } }] }) whose messages are SES event records, OR one EventBridge event
+ * Accepts what the events Lambda receives: an SQS event ({ Records: [{ eventSource: "aws:sqs",
+ * messageId, body: "<json>" }] }, see parseSqsRecord), OR an SNS event ({ Records: [{ EventSource:
+ * "aws:sns", Sns: { Message: "<json>" } }] }) whose messages are SES event records, OR one EventBridge event
  * ({ "detail-type": "Email Bounced" | …, source: "aws.ses", detail: <SES event record> }), OR (for
  * local mode's POST endpoint) a bare SES event record or an array of them.
  * Never throws: every record becomes an event or a failure.
@@ -289,6 +291,10 @@ export function parseSesNotifications(input: unknown): { events: SesEvent[]; fai
   if (Array.isArray(input)) {
     input.forEach((record, index) => {
       collect(index, parseSesEventRecord(record), `[${index}]`);
+    });
+  } else if (isSqsEvent(input)) {
+    input.Records.forEach((record, index) => {
+      collect(index, parseSqsRecord(record).event, `Records[${index}]`);
     });
   } else if (isObject(input) && "Records" in input) {
     const sns = SnsEventSchema.safeParse(input);
@@ -339,6 +345,75 @@ const SnsRecordSchema = z.object({
   EventSource: z.literal("aws:sns"),
   Sns: z.object({ Message: z.string() }),
 });
+
+/** One SQS message of the events queue that could not be read, by the id SQS retries it under. */
+export type SqsRecordFailure = { itemIdentifier: string; reason: string };
+
+const SqsEventSchema = z.object({
+  Records: z
+    .array(z.unknown())
+    .refine(
+      (records) =>
+        records.length > 0 && records.every((record) => isObject(record) && record.eventSource === "aws:sqs"),
+      { message: "not SQS records" },
+    ),
+});
+const SqsRecordSchema = z.object({
+  messageId: z.string().min(1),
+  eventSource: z.literal("aws:sqs"),
+  body: z.string(),
+});
+
+/** Whether the events Lambda was given an SQS event ({ Records: [{ eventSource: "aws:sqs", … }] }). */
+export function isSqsEvent(input: unknown): input is { Records: unknown[] } {
+  return SqsEventSchema.safeParse(input).success;
+}
+
+/**
+ * One message of the events queue: SNS delivers the SES events topic raw, so its body is an SES
+ * event record as JSON text. A body that is SNS's own envelope (raw delivery off: `Type`
+ * "Notification", the record in `Message`) or an EventBridge event is read too. `messageId` is
+ * the record's itemIdentifier for a partial batch response; undefined when even that is missing.
+ */
+export function parseSqsRecord(record: unknown): {
+  messageId: string | undefined;
+  event: Result<SesEvent, string>;
+} {
+  const sqs = SqsRecordSchema.safeParse(record);
+  if (!sqs.success) {
+    const messageId = isObject(record) && typeof record.messageId === "string" ? record.messageId : undefined;
+    return { messageId: messageId || undefined, event: err(reasonOf(sqs.error)) };
+  }
+  const { messageId, body } = sqs.data;
+  let message: unknown;
+  try {
+    message = JSON.parse(body);
+  } catch (error) {
+    return {
+      messageId,
+      event: err(`body: not JSON (${error instanceof Error ? error.message : String(error)})`),
+    };
+  }
+  return { messageId, event: within("body", parseQueuedMessage(message)) };
+}
+
+function parseQueuedMessage(message: unknown): Result<SesEvent, string> {
+  if (isObject(message) && message.Type === "Notification" && typeof message.Message === "string") {
+    let record: unknown;
+    try {
+      record = JSON.parse(message.Message);
+    } catch (error) {
+      return err(`Message: not JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    return within("Message", parseSesEventRecord(record));
+  }
+  if (isObject(message) && "detail-type" in message) return parseEventBridgeEvent(message);
+  return parseSesEventRecord(message);
+}
+
+function within(where: string, parsed: Result<SesEvent, string>): Result<SesEvent, string> {
+  return parsed.ok ? parsed : err(`${where} → ${parsed.error}`);
+}
 
 function parseSnsRecord(record: unknown): Result<SesEvent, string> {
   const sns = SnsRecordSchema.safeParse(record);

@@ -9,6 +9,8 @@ const EnvironmentSchema = z.object({
   /** Emails a second one sender instance may send: its share of the account's SES rate (infra/constructs/sending.ts).
    *  The stack always sets it; 0.5 (the SES sandbox's 1 a second over two instances) when it does not. */
   INSTANCE_SEND_RATE: z.coerce.number().positive().default(0.5),
+  /** The events dead-letter queue, which the sender may only ask about (adapters/sqs/dead-letters.ts). */
+  EVENTS_DEAD_LETTER_QUEUE_URL: z.string().url().optional(),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

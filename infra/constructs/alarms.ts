@@ -15,16 +15,24 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { LOG_OWNER_NOT_ALERTED } from "../../functions/handlers/log-messages.ts";
+import {
+  LOG_EMAIL_REFUSED,
+  LOG_OWNER_NOT_ALERTED,
+  LOG_SENDING_BLOCKED,
+  LOG_SENDING_THROTTLED,
+} from "../../functions/handlers/log-messages.ts";
 
 export interface AlarmsProps {
   /** Who is told; without it, subscribe to the topic yourself. */
   readonly alarmEmail?: string;
   readonly topicKey: IKey;
+  /** Every dead-letter queue in the stack, by a name for its alarm (test/infra/dead-letter-alarms.test.ts finds them all). */
   readonly deadLetterQueues: Record<string, IQueue>;
   readonly functions: Record<string, IFunction>;
   /** The log groups of the Lambdas that email the owner, where a refused alert is logged. */
   readonly ownerAlertLogs: Record<string, ILogGroup>;
+  /** The sender's log group, where it logs what SES refused to send (functions/handlers/log-messages.ts). */
+  readonly senderLogs: ILogGroup;
 }
 
 /** SES pauses an account whose bounce rate passes 10 % or complaint rate 0.5 %: warn at half and a fifth of that. */
@@ -33,8 +41,9 @@ export const COMPLAINT_RATE_THRESHOLD = 0.001;
 
 /**
  * What an operator must hear about: anything in a dead-letter queue (a reminder, a tick or an
- * SES event given up on), a Lambda failing, an owner alert SES refused, and the SES reputation
- * rates before SES acts on them.
+ * SES event given up on), a Lambda failing, an owner alert SES refused, SES refusing to send at
+ * all, refusing an email for good or throttling the sender again and again, and the SES
+ * reputation rates before SES acts on them.
  */
 export class Alarms extends Construct {
   readonly topic: Topic;
@@ -74,25 +83,35 @@ export class Alarms extends Construct {
     }
     // An owner alert SES refused is not retried (functions/sending/notify-owner.ts): a person must
     // hear of it, or the seller never learns that a customer bounced, complained or disputed.
-    const ownerNotAlerted = new Metric({
-      namespace: "dun",
-      metricName: "OwnerAlertsNotSent",
-      statistic: "Sum",
-      period: Duration.minutes(5),
-    });
-    for (const [name, logs] of Object.entries(props.ownerAlertLogs)) {
-      new MetricFilter(this, `${name}OwnerNotAlerted`, {
-        logGroup: logs,
-        filterPattern: FilterPattern.stringValue("$.message", "=", LOG_OWNER_NOT_ALERTED),
-        metricNamespace: ownerNotAlerted.namespace,
-        metricName: ownerNotAlerted.metricName,
-        metricValue: "1",
-      });
-    }
-    this.alarm("OwnerAlertsNotSent", action, {
-      metric: ownerNotAlerted,
+    this.logAlarm("OwnerAlertsNotSent", action, {
+      logs: props.ownerAlertLogs,
+      filterId: "OwnerNotAlerted",
+      message: LOG_OWNER_NOT_ALERTED,
       threshold: 1,
       description: `an email to a tenant's owner was refused by SES; search the sender and events logs for "${LOG_OWNER_NOT_ALERTED}" and tell them`,
+    });
+    const senderLogs = { Sender: props.senderLogs };
+    // The account, its configuration set or its daily quota stops every send: nothing goes out
+    // until a person acts (or the quota resets), however long the invoices wait.
+    this.logAlarm("SendingBlocked", action, {
+      logs: senderLogs,
+      message: LOG_SENDING_BLOCKED,
+      threshold: 1,
+      description: `SES refuses to send anything (paused account or configuration set, daily quota, unverified identity, sandbox); search the sender's log for "${LOG_SENDING_BLOCKED}"`,
+    });
+    // SES refused one email for good; its invoice waits for a person.
+    this.logAlarm("EmailsRefused", action, {
+      logs: senderLogs,
+      message: LOG_EMAIL_REFUSED,
+      threshold: 1,
+      description: `SES refused an email for good (an address or a message it will not take); search the sender's log for "${LOG_EMAIL_REFUSED}"`,
+    });
+    // A throttled send now and then is retried and harmless; many mean sendRate is above the account's rate.
+    this.logAlarm("SendsThrottled", action, {
+      logs: senderLogs,
+      message: LOG_SENDING_THROTTLED,
+      threshold: 10,
+      description: `SES throttled 10 or more sends in 5 minutes: deploy with a sendRate at or below the account's maximum send rate; search the sender's log for "${LOG_SENDING_THROTTLED}"`,
     });
     this.alarm("BounceRate", action, {
       metric: sesReputation("Reputation.BounceRate"),
@@ -104,6 +123,40 @@ export class Alarms extends Construct {
       threshold: COMPLAINT_RATE_THRESHOLD,
       description: "SES complaint rate ≥ 0.1 %: SES reviews the account at 0.5 %",
     });
+  }
+
+  /**
+   * An alarm on how often the handlers log `message` (the exact text of functions/handlers/log-messages.ts)
+   * in 5 minutes, counted by a metric filter on each log group into one metric named like the alarm.
+   */
+  private logAlarm(
+    id: string,
+    action: IAlarmAction,
+    props: {
+      logs: Record<string, ILogGroup>;
+      message: string;
+      threshold: number;
+      description: string;
+      /** The metric filters' id after the log group's name; the alarm's id unless given. */
+      filterId?: string;
+    },
+  ) {
+    const metric = new Metric({
+      namespace: "dun",
+      metricName: id,
+      statistic: "Sum",
+      period: Duration.minutes(5),
+    });
+    for (const [name, logs] of Object.entries(props.logs)) {
+      new MetricFilter(this, `${name}${props.filterId ?? id}`, {
+        logGroup: logs,
+        filterPattern: FilterPattern.stringValue("$.message", "=", props.message),
+        metricNamespace: metric.namespace,
+        metricName: metric.metricName,
+        metricValue: "1",
+      });
+    }
+    return this.alarm(id, action, { metric, threshold: props.threshold, description: props.description });
   }
 
   private alarm(

@@ -1,5 +1,5 @@
 /** Each function's role may do what its handler does, on its own resources, and nothing more. */
-import { Template } from "aws-cdk-lib/assertions";
+import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testStack } from "./stack.ts";
 
@@ -91,11 +91,50 @@ describe("the sender and the events function", () => {
     },
   );
 
-  it("the sender only receives from the send queue; the events function sends nothing to SQS but its DLQ", () => {
+  it("the sender only receives from the send queue; the events function only from the events queue", () => {
     const sender = actionsOf("SendingFunctionRole");
     expect(sender).toContain("sqs:ReceiveMessage");
     expect(sender).not.toContain("sqs:SendMessage");
-    expect(actionsOf("EventsFunctionRole").filter((a) => a.startsWith("sqs:"))).toEqual(["sqs:SendMessage"]);
+    const receiving = statementsOf("EventsFunctionRole").filter((statement) =>
+      [statement.Action].flat().includes("sqs:ReceiveMessage"),
+    );
+    expect(receiving).toHaveLength(1);
+    expect(receiving[0]?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^EventsQueue/), "Arn"] });
+    expect(actionsOf("EventsFunctionRole")).not.toContain("sqs:SendMessage");
+  });
+
+  it("the events function may decrypt with the events queue's key alone", () => {
+    const decrypting = statementsOf("EventsFunctionRole").filter((statement) =>
+      [statement.Action].flat().includes("kms:Decrypt"),
+    );
+    expect(decrypting).toHaveLength(1);
+    expect(decrypting[0]?.Resource).toEqual({
+      "Fn::GetAtt": [expect.stringMatching(/^EventsQueueKey/), "Arn"],
+    });
+  });
+});
+
+describe("the sender and the events dead-letter queue", () => {
+  it("knows where the events dead-letter queue is", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: "dun-sender",
+          EVENTS_DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp("^EventsDeadLetterQueue") },
+        }),
+      },
+    });
+  });
+
+  it("may only read its attributes: not receive, delete or send its messages, nor touch another queue that way", () => {
+    const onDeadLetters = statementsOf("SendingFunctionRole").filter((statement) =>
+      JSON.stringify(statement.Resource).includes("EventsDeadLetterQueue"),
+    );
+    expect(onDeadLetters).toHaveLength(1);
+    expect(onDeadLetters[0]?.Action).toBe("sqs:GetQueueAttributes");
+    expect(onDeadLetters[0]?.Resource).toEqual({
+      "Fn::GetAtt": [expect.stringMatching(/^EventsDeadLetterQueue/), "Arn"],
+    });
   });
 });
 

@@ -1,6 +1,11 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LOG_OWNER_NOT_ALERTED } from "../../functions/handlers/log-messages.ts";
+import {
+  LOG_EMAIL_REFUSED,
+  LOG_OWNER_NOT_ALERTED,
+  LOG_SENDING_BLOCKED,
+  LOG_SENDING_THROTTLED,
+} from "../../functions/handlers/log-messages.ts";
 import { testStack } from "./stack.ts";
 
 let template: Template;
@@ -62,6 +67,7 @@ describe("the send queue", () => {
 
   it("feeds the sender in batches that report item failures", () => {
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: Match.stringLikeRegexp("^SendingFunction") },
       BatchSize: 10,
       FunctionResponseTypes: ["ReportBatchItemFailures"],
     });
@@ -85,10 +91,31 @@ describe("the dispatcher tick", () => {
     template.hasOutput("ScheduleName", Match.anyValue());
     template.hasOutput("ScheduleGroupName", Match.anyValue());
   });
+
+  it("names in the outputs what `dun redrive` needs, with the environment variable each is", () => {
+    const outputs = template.findOutputs("*");
+    expect(outputs.SendDeadLetterQueueArn).toEqual({
+      Value: { "Fn::GetAtt": [expect.stringMatching(/^SendingDeadLetterQueue/), "Arn"] },
+      Description: "DUN_SEND_DLQ_ARN (dun redrive send)",
+    });
+    expect(outputs.EventsDeadLetterQueueArn).toEqual({
+      Value: { "Fn::GetAtt": [expect.stringMatching(/^EventsDeadLetterQueue/), "Arn"] },
+      Description: "DUN_EVENTS_DLQ_ARN (dun redrive events)",
+    });
+    expect(outputs.TickDeadLetterQueueUrl).toEqual({
+      Value: { Ref: expect.stringMatching(/^DispatchDeadLetterQueue/) },
+      Description: "DUN_TICK_DLQ_URL (dun redrive tick)",
+    });
+    expect(outputs.DispatcherFunctionName).toEqual({
+      Value: { Ref: expect.stringMatching(/^DispatchFunction/) },
+      Description: "DUN_DISPATCHER_FUNCTION (dun redrive tick)",
+    });
+    expect(outputs.EventsQueueUrl?.Value).toEqual({ Ref: expect.stringMatching(/^EventsQueue/) });
+  });
 });
 
 describe("SES", () => {
-  it("tracks opens and clicks and sends every event to an encrypted SNS topic the events Lambda reads", () => {
+  it("tracks opens and clicks and sends every event to an encrypted SNS topic", () => {
     template.hasResourceProperties("AWS::SES::ConfigurationSet", {
       ReputationOptions: { ReputationMetricsEnabled: true },
     });
@@ -100,7 +127,61 @@ describe("SES", () => {
       }),
     });
     template.allResourcesProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "lambda" });
+  });
+});
+
+describe("the SES events path", () => {
+  it("goes from the topic to its own queue, raw, so each message is one SES event record", () => {
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "sqs",
+      RawMessageDelivery: true,
+      Endpoint: { "Fn::GetAtt": [Match.stringLikeRegexp("^EventsQueue"), "Arn"] },
+    });
+    template.resourcePropertiesCountIs("AWS::SNS::Subscription", { Protocol: "lambda" }, 0);
+  });
+
+  it("keeps the queue encrypted with its own key, which SNS may use for the SES events topic only", () => {
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      KmsMasterKeyId: { "Fn::GetAtt": [Match.stringLikeRegexp("^EventsQueueKey"), "Arn"] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties("AWS::KMS::Key", {
+      Description: "dun: encrypts the SES events queue",
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Condition: {
+              ArnEquals: { "aws:SourceArn": { Ref: Match.stringLikeRegexp("^SendingSesEvents") } },
+            },
+            Effect: "Allow",
+            Principal: { Service: "sns.amazonaws.com" },
+            Resource: "*",
+          },
+        ]),
+      },
+    });
+  });
+
+  it("hides an event for six times the events Lambda's timeout", () => {
+    const events = Object.values(template.findResources("AWS::Lambda::Function")).find(
+      (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === "dun-events",
+    );
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      KmsMasterKeyId: Match.anyValue(),
+      VisibilityTimeout: events?.Properties.Timeout * 6,
+    });
+  });
+
+  it("feeds the events Lambda in batches that report item failures, with no Lambda dead-letter queue", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^EventsQueue"), "Arn"] },
+      FunctionName: { Ref: Match.stringLikeRegexp("^EventsFunction") },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    for (const fn of Object.values(template.findResources("AWS::Lambda::Function")))
+      expect(fn.Properties.DeadLetterConfig).toBeUndefined();
   });
 });
 
@@ -120,10 +201,11 @@ describe("the HTTP API", () => {
 });
 
 describe("the alarms", () => {
-  it("watch each dead-letter queue and each Lambda, refused owner alerts, and the SES reputation rates", () => {
+  it("watch each dead-letter queue and each Lambda, SES's refusals, and the SES reputation rates", () => {
     const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
-    // 3 dead-letter queues, 4 Lambdas, owner alerts, bounce and complaint rate.
-    expect(alarms).toHaveLength(10);
+    // 3 dead-letter queues, 4 Lambdas, owner alerts, sending blocked, emails refused, sends
+    // throttled, bounce and complaint rate.
+    expect(alarms).toHaveLength(13);
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "AWS/SES",
       MetricName: "Reputation.BounceRate",
@@ -145,7 +227,9 @@ describe("the alarms", () => {
 
   it("count the owner alerts SES refused, from the sender's and the events Lambda's logs", () => {
     // Prepare: the log line the handlers write (functions/handlers/log-messages.ts).
-    const filters = template.findResources("AWS::Logs::MetricFilter");
+    const filters = template.findResources("AWS::Logs::MetricFilter", {
+      Properties: { MetricTransformations: [Match.objectLike({ MetricName: "OwnerAlertsNotSent" })] },
+    });
 
     // Assess
     expect(Object.values(filters)).toHaveLength(2);
@@ -165,6 +249,36 @@ describe("the alarms", () => {
       MetricName: "OwnerAlertsNotSent",
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+  });
+
+  it.each([
+    [LOG_SENDING_BLOCKED, "SendingBlocked", 1],
+    [LOG_EMAIL_REFUSED, "EmailsRefused", 1],
+    [LOG_SENDING_THROTTLED, "SendsThrottled", 10],
+  ])('count the sender\'s "%s" lines and alarm at %s ≥ %i in 5 minutes', (message, metricName, threshold) => {
+    // Prepare
+    const filters = Object.values(
+      template.findResources("AWS::Logs::MetricFilter", {
+        Properties: { MetricTransformations: [Match.objectLike({ MetricName: metricName })] },
+      }),
+    );
+
+    // Assess: one filter, on the sender's log group.
+    expect(filters).toHaveLength(1);
+    expect(filters[0]?.Properties).toEqual({
+      LogGroupName: { Ref: expect.stringMatching(/^SendingFunctionLogs/) },
+      FilterPattern: `{ $.message = "${message}" }`,
+      MetricTransformations: [{ MetricNamespace: "dun", MetricName: metricName, MetricValue: "1" }],
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "dun",
+      MetricName: metricName,
+      Statistic: "Sum",
+      Period: 300,
+      Threshold: threshold,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: [Match.anyValue()],
     });
   });
 });

@@ -14,7 +14,9 @@ function senderOf(template: Template): {
   const sender = Object.values(template.findResources("AWS::Lambda::Function")).find(
     (fn) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === "dun-sender",
   );
-  const mappings = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
+  const mappings = Object.values(template.findResources("AWS::Lambda::EventSourceMapping")).filter(
+    (mapping) => mapping.Properties.FunctionName.Ref.startsWith("SendingFunction"),
+  );
   expect(mappings).toHaveLength(1);
   return { environment: sender?.Properties.Environment.Variables, mapping: mappings[0]?.Properties };
 }

@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  isSqsEvent,
   parseSesEventRecord,
   parseSesNotifications,
+  parseSqsRecord,
   type SesEvent,
   SesEventSchema,
 } from "#events/ses-event.ts";
+import { rawDelivered, sqsEventOf, sqsRecordOf } from "../support/sqs-events.ts";
 
 // Every fixture is one email's story: the same SES message id, sent to one recipient.
 const MESSAGE_ID = "0100018f5c3a9e21-6f1d2b7c-3e4a-4b5c-9d8e-7f6a5b4c3d2e-000000";
@@ -458,5 +461,66 @@ describe("event identity", () => {
 
     // Assess
     expect(new Set(ids).size).toBe(2);
+  });
+});
+
+describe("reading SES events from the events queue (SNS → SQS, raw message delivery)", () => {
+  it.each(FIXTURES)("reads %s from a message body the same as the bare record", (name) => {
+    // Act
+    const { messageId, event } = parseSqsRecord(rawDelivered("m-1", sns(name)));
+
+    // Assess
+    expect(messageId).toBe("m-1");
+    expect(event).toEqual({ ok: true, value: onlyEvent(bare(name)) });
+  });
+
+  it("reads a body that is SNS's own envelope (raw delivery off) and one that is an EventBridge event", () => {
+    // Prepare
+    const envelope = sns("bounce-permanent").Records[0].Sns;
+    const wrapped = sqsRecordOf("m-1", JSON.stringify(envelope));
+    const bridged = sqsRecordOf("m-2", JSON.stringify(eventBridge("bounce-permanent")));
+
+    // Act and assess
+    expect(parseSqsRecord(wrapped).event).toEqual({ ok: true, value: onlyEvent(bare("bounce-permanent")) });
+    expect(parseSqsRecord(bridged).event).toEqual({ ok: true, value: onlyEvent(bare("bounce-permanent")) });
+  });
+
+  it("names the message and what is wrong when a body cannot be read", () => {
+    // Prepare
+    const notJson = sqsRecordOf("m-1", "{ not json");
+    const noMail = sqsRecordOf("m-2", JSON.stringify({ eventType: "Send" }));
+
+    // Act
+    const [first, second] = [parseSqsRecord(notJson), parseSqsRecord(noMail)];
+
+    // Assess
+    expect(first.messageId).toBe("m-1");
+    expect(first.event).toEqual({ ok: false, error: expect.stringMatching(/^body: not JSON/) });
+    expect(second.messageId).toBe("m-2");
+    expect(second.event).toEqual({ ok: false, error: expect.stringMatching(/^body → mail: /) });
+  });
+
+  it("has no message id to name for a record that is no SQS message", () => {
+    // Act
+    const { messageId, event } = parseSqsRecord({ eventSource: "aws:sqs", body: "{}" });
+
+    // Assess
+    expect(messageId).toBeUndefined();
+    expect(event.ok).toBe(false);
+  });
+
+  it("tells an SQS event from an SNS one, and reads it through parseSesNotifications too", () => {
+    // Prepare
+    const batch = sqsEventOf(rawDelivered("m-1", sns("send")), sqsRecordOf("m-2", "[]"));
+
+    // Act
+    const { events, failures } = parseSesNotifications(batch);
+
+    // Assess
+    expect(isSqsEvent(batch)).toBe(true);
+    expect(isSqsEvent(sns("send"))).toBe(false);
+    expect(isSqsEvent({ Records: [] })).toBe(false);
+    expect(events).toEqual([onlyEvent(bare("send"))]);
+    expect(failures).toEqual([{ index: 1, reason: expect.stringMatching(/^Records\[1\] → body → /) }]);
   });
 });
