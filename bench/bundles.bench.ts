@@ -37,7 +37,12 @@ export const LAMBDA_ENVIRONMENT: Record<LambdaName, Record<string, string>> = {
     TABLE_NAME: "dun-bench",
     SEND_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/dun-send",
   },
-  sender: { TABLE_NAME: "dun-bench", SES_CONFIGURATION_SET: "dun", FROM_ADDRESS: "billing@example.com" },
+  sender: {
+    TABLE_NAME: "dun-bench",
+    SES_CONFIGURATION_SET: "dun",
+    FROM_ADDRESS: "billing@example.com",
+    EVENTS_DEAD_LETTER_QUEUE_URL: "https://sqs.eu-north-1.amazonaws.com/000000000000/dun-events-dlq",
+  },
   events: { TABLE_NAME: "dun-bench", SES_CONFIGURATION_SET: "dun", FROM_ADDRESS: "billing@example.com" },
 };
 const LAMBDA_RUNTIME_ENVIRONMENT = {

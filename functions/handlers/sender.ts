@@ -11,12 +11,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { SESClient } from "@aws-sdk/client-ses";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { sesMailer } from "#adapters/ses/mailer.ts";
 import { sendPacer } from "#adapters/ses/send-pacer.ts";
+import { SqsDeadLetters } from "#adapters/sqs/dead-letters.ts";
 import { DueMessageSchema } from "#dispatching/due-message.ts";
 import { processDueInvoice, type SenderDeps } from "#sending/process-due-invoice.ts";
 import { readEnvironment, required } from "./environment.ts";
@@ -44,6 +46,8 @@ const deps: SenderDeps = {
     configurationSet: required(env, "SES_CONFIGURATION_SET"),
   }),
   config: { fromAddress: required(env, "FROM_ADDRESS") },
+  // A stale claim is released only while no SES event waits here (#sending/stale-claim.ts).
+  deadLetters: new SqsDeadLetters(new SQSClient({}), required(env, "EVENTS_DEAD_LETTER_QUEUE_URL")),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

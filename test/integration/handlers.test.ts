@@ -43,6 +43,10 @@ describe("the sender Lambda handler", () => {
     vi.stubEnv("TABLE_NAME", pipeline.dynamo.tableName);
     vi.stubEnv("SES_CONFIGURATION_SET", "dun");
     vi.stubEnv("FROM_ADDRESS", "dun@send.nordlys.example");
+    vi.stubEnv(
+      "EVENTS_DEAD_LETTER_QUEUE_URL",
+      "https://sqs.eu-north-1.amazonaws.com/000000000000/dun-events-dlq",
+    );
     vi.stubEnv("POWERTOOLS_LOG_LEVEL", "ERROR");
   });
 

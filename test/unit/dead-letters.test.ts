@@ -1,7 +1,8 @@
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type DeadLetters, SqsDeadLetters } from "#adapters/sqs/dead-letters.ts";
+import { SqsDeadLetters } from "#adapters/sqs/dead-letters.ts";
+import type { DeadLetters } from "#sending/stale-claim.ts";
 
 const sqs = mockClient(SQSClient);
 const QUEUE = "https://sqs.eu-north-1.amazonaws.com/123456789012/dun-events-dlq";

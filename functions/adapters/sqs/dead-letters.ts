@@ -4,15 +4,7 @@
  * event failed every retry and waits in the events dead-letter queue for `dun redrive events`.
  */
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-
-/**
- * The port the sending code asks through (it defines the same interface; the two are one by
- * structure until they are merged into one).
- */
-export interface DeadLetters {
-  /** Whether any message is in the dead-letter queue, visible or being looked at. */
-  holdsAny(): Promise<boolean>;
-}
+import type { DeadLetters } from "#sending/stale-claim.ts";
 
 /** The dead-letter queue at `queueUrl`; needs sqs:GetQueueAttributes on it and nothing else. */
 export class SqsDeadLetters implements DeadLetters {
