@@ -128,7 +128,7 @@ program
   .option("--start <time>", "where the clock starts, an ISO 8601 time (default: now)", instant)
   .option("--persist", `keep the data in ${LOCAL_DIR}/data between runs`, false)
   .action((options: { port: number; sesPort: number; speed: number; start?: Date; persist: boolean }) =>
-    // Not through run(): local mode keeps running after this returns, until Ctrl-C.
+    // Not through run(): local mode runs until Ctrl-C or SIGTERM, and ends the process itself.
     runDev(options),
   );
 
