@@ -1,20 +1,19 @@
 /**
  * `dun dev` (and `npm start`): local mode in the foreground. Starts the local stack, says where
- * everything is and what to try, writes `.dun/local.json` so that the other commands find it, and
- * prints one `DUN_READY {json}` line for scripts. Ctrl-C (or SIGTERM) stops everything and exits;
- * stop-signals.ts says how the signals are heard, from before anything starts.
+ * everything is and what to try, writes `.dun/local.json` so that the other commands find it
+ * (local-file.ts), and prints one `DUN_READY {json}` line for scripts. Ctrl-C (or SIGTERM) stops
+ * everything, removes the file and exits; stop-signals.ts says how the signals are heard, from
+ * before anything starts.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PortInUse } from "#local/listen.ts";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import { LOCAL_DIR, LOCAL_FILE, type LocalFile, removeLocalFile, thisProcess } from "./local-file.ts";
 import { catchStopSignals } from "./stop-signals.ts";
 
 export const DEFAULT_API_PORT = 3000;
 export const DEFAULT_SES_PORT = 8005;
-/** Where local mode keeps its state, relative to where it runs; `.dun/` is ignored by git. */
-export const LOCAL_DIR = ".dun";
-export const LOCAL_FILE = join(LOCAL_DIR, "local.json");
 
 export type DevOptions = {
   port: number;
@@ -64,7 +63,9 @@ export async function runDev(
   // Stopped while starting: nothing to announce, only something to close.
   if (!signals.stopping) {
     await mkdir(LOCAL_DIR, { recursive: true });
-    await writeFile(LOCAL_FILE, `${JSON.stringify(ready, null, 2)}\n`);
+    // Which process this is, so that a file left behind when it is killed is known for what it is.
+    const record: LocalFile = { ...ready, ...thisProcess(), startedAt: new Date().toISOString() };
+    await writeFile(LOCAL_FILE, `${JSON.stringify(record, null, 2)}\n`);
     out.write(banner(stack, options));
     out.write(`DUN_READY ${JSON.stringify(ready)}\n`);
   }
@@ -72,7 +73,7 @@ export async function runDev(
   await signals.requested;
   out.write("\ndun: stopping…\n");
   await stack.close();
-  await rm(LOCAL_FILE, { force: true });
+  await removeLocalFile();
   out.write("dun: stopped.\n");
   process.exit(0);
 }

@@ -4,7 +4,7 @@
  * inbox in their debtors' languages, and leaves nothing running after Ctrl-C.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -13,6 +13,8 @@ const ReadySchema = z.object({ apiUrl: z.string(), inboxUrl: z.string(), apiKey:
 type Ready = z.infer<typeof ReadySchema>;
 
 const children: ChildProcess[] = [];
+/** npm start runs in the repository, so its local mode writes the repository's .dun/local.json. */
+const LOCAL_FILE = ".dun/local.json";
 
 type NpmStart = {
   child: ChildProcess;
@@ -161,6 +163,15 @@ describe("npm start", () => {
     const { child, ready, line } = npmStart(["--port", "0", "--ses-port", "0"]);
     const { apiUrl, inboxUrl } = await ready;
     const pid = child.pid as number;
+    // local.json names dun's own process, one of npm start's group, and when it started.
+    const recorded = JSON.parse(readFileSync(LOCAL_FILE, "utf8"));
+    expect(recorded).toMatchObject({
+      apiUrl,
+      inboxUrl,
+      pid: expect.any(Number),
+      startedAt: expect.any(String),
+    });
+    if (process.platform === "linux") expect(recorded.procStartTime).toMatch(/^\d+$/);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once("close", (code, signal) => resolve({ code, signal })),
     );
@@ -179,6 +190,7 @@ describe("npm start", () => {
     expect(await waitFor(() => !groupAlive(pid), 10_000)).toBe(true);
     expect(await portOpen(apiUrl)).toBe(false);
     expect(await portOpen(inboxUrl)).toBe(false);
+    expect(existsSync(LOCAL_FILE)).toBe(false);
   }, 180_000);
 
   it("says which port is taken, and how to choose another", async () => {
