@@ -4,15 +4,13 @@
  * the directory it runs in. The first place that names a URL wins. The key is --key, else the
  * one that goes with the URL's source: DUN_API_KEY with a URL from --api or DUN_API_URL, local
  * mode's own with local mode's URL. A key from local.json is only ever sent to local.json's own
- * URL, so a local key never travels to a deployed stack.
+ * URL, so a local key never travels to a deployed stack. A local.json whose local mode no longer
+ * runs (killed, so it could not remove the file) names nothing: see local-file.ts.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import * as z from "zod";
 import { CliError, UsageError } from "./command.ts";
-
-/** Where local mode writes its URLs and key, relative to the directory `npm start` runs in. */
-export const LOCAL_FILE = path.join(".dun", "local.json");
+import { LOCAL_FILE, type LocalFile, LocalFileSchema, stillRunning } from "./local-file.ts";
 
 export type ApiLocation = {
   /** The API's base URL, without a trailing slash: routes (`/v1/…`) are appended to it. */
@@ -23,12 +21,6 @@ export type ApiLocation = {
 };
 
 export type LocateOptions = { api?: string; key?: string };
-
-const LocalFileSchema = z.looseObject({
-  apiUrl: z.string(),
-  inboxUrl: z.string().optional(),
-  apiKey: z.string().optional(),
-});
 
 /** The API to talk to, or undefined when nothing names one (see apiLocationOf for the error). */
 export async function findApi(
@@ -108,7 +100,8 @@ function baseUrlOf(raw: string, source: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-async function readLocalFile(cwd: string): Promise<z.infer<typeof LocalFileSchema> | undefined> {
+/** Local mode's local.json in `cwd`, or undefined when there is none or its local mode no longer runs. */
+async function readLocalFile(cwd: string): Promise<LocalFile | undefined> {
   const file = path.join(cwd, LOCAL_FILE);
   let text: string;
   try {
@@ -127,8 +120,15 @@ async function readLocalFile(cwd: string): Promise<z.infer<typeof LocalFileSchem
   }
   const parsed = LocalFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new CliError(`${LOCAL_FILE} has no "apiUrl"; restart local mode with \`npm start\``);
+    const [issue] = parsed.error.issues;
+    const fault =
+      issue === undefined || issue.path[0] === "apiUrl"
+        ? 'has no "apiUrl"'
+        : `is not as local mode writes it (${issue.path.join(".")}: ${issue.message})`;
+    throw new CliError(`${LOCAL_FILE} ${fault}; restart local mode with \`npm start\``);
   }
+  const { pid, procStartTime } = parsed.data;
+  if (pid !== undefined && !stillRunning({ pid, procStartTime })) return undefined;
   return parsed.data;
 }
 

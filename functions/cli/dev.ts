@@ -1,18 +1,19 @@
 /**
  * `dun dev` (and `npm start`): local mode in the foreground. Starts the local stack, says where
- * everything is and what to try, writes `.dun/local.json` so that the other commands find it, and
- * prints one `DUN_READY {json}` line for scripts. Ctrl-C (or SIGTERM) stops everything and exits.
+ * everything is and what to try, writes `.dun/local.json` so that the other commands find it
+ * (local-file.ts), and prints one `DUN_READY {json}` line for scripts. Ctrl-C (or SIGTERM) stops
+ * everything, removes the file and exits; stop-signals.ts says how the signals are heard, from
+ * before anything starts.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PortInUse } from "#local/listen.ts";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import { LOCAL_DIR, LOCAL_FILE, type LocalFile, removeLocalFile, thisProcess } from "./local-file.ts";
+import { catchStopSignals } from "./stop-signals.ts";
 
 export const DEFAULT_API_PORT = 3000;
 export const DEFAULT_SES_PORT = 8005;
-/** Where local mode keeps its state, relative to where it runs; `.dun/` is ignored by git. */
-export const LOCAL_DIR = ".dun";
-export const LOCAL_FILE = join(LOCAL_DIR, "local.json");
 
 export type DevOptions = {
   port: number;
@@ -31,6 +32,8 @@ export async function runDev(
   out: Output = process.stdout,
   err: Output = process.stderr,
 ) {
+  // Before anything starts, so that a Ctrl-C during start-up is not the default action's to answer.
+  const signals = catchStopSignals({ err });
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
@@ -46,6 +49,7 @@ export async function runDev(
         ),
     });
   } catch (error) {
+    signals.remove();
     if (error instanceof PortInUse) {
       const option = error.what === "the SES inbox" ? "--ses-port" : "--port";
       err.write(`dun: ${error.message} (${option} <port>).\n`);
@@ -56,24 +60,22 @@ export async function runDev(
   }
 
   const ready = { apiUrl: stack.apiUrl, inboxUrl: stack.inboxUrl, apiKey: stack.apiKey };
-  await mkdir(LOCAL_DIR, { recursive: true });
-  await writeFile(LOCAL_FILE, `${JSON.stringify(ready, null, 2)}\n`);
+  // Stopped while starting: nothing to announce, only something to close.
+  if (!signals.stopping) {
+    await mkdir(LOCAL_DIR, { recursive: true });
+    // Which process this is, so that a file left behind when it is killed is known for what it is.
+    const record: LocalFile = { ...ready, ...thisProcess(), startedAt: new Date().toISOString() };
+    await writeFile(LOCAL_FILE, `${JSON.stringify(record, null, 2)}\n`);
+    out.write(banner(stack, options));
+    out.write(`DUN_READY ${JSON.stringify(ready)}\n`);
+  }
 
-  out.write(banner(stack, options));
-  out.write(`DUN_READY ${JSON.stringify(ready)}\n`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    out.write("\ndun: stopping…\n");
-    await stack.close();
-    await rm(LOCAL_FILE, { force: true });
-    out.write("dun: stopped.\n");
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  await signals.requested;
+  out.write("\ndun: stopping…\n");
+  await stack.close();
+  await removeLocalFile();
+  out.write("dun: stopped.\n");
+  process.exit(0);
 }
 
 function banner(stack: LocalStack, options: DevOptions): string {

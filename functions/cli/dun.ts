@@ -19,10 +19,11 @@ import { apiLocationOf, findApi, type LocateOptions } from "./api-location.ts";
 import { advanceClock, showClock } from "./clock.ts";
 import { EXIT, type Terminal, tableNameOf, UsageError, writeJson } from "./command.ts";
 import { listCustomers } from "./customers.ts";
-import { DEFAULT_API_PORT, DEFAULT_SES_PORT, LOCAL_DIR, runDev } from "./dev.ts";
+import { DEFAULT_API_PORT, DEFAULT_SES_PORT, runDev } from "./dev.ts";
 import { dispatchTargetOf, setLocalDispatch, setScheduleState } from "./dispatch.ts";
 import { listInvoices, showStatus } from "./invoices.ts";
-import { createKey, createLocalKey } from "./keys.ts";
+import { createKey, createLocalKey, keyTargetOf } from "./keys.ts";
+import { LOCAL_DIR } from "./local-file.ts";
 import { writePreview } from "./preview.ts";
 import {
   deadLetterQueueArnOf,
@@ -138,7 +139,7 @@ program
   .option("--start <time>", "where the clock starts, an ISO 8601 time (default: now)", instant)
   .option("--persist", `keep the data in ${LOCAL_DIR}/data between runs`, false)
   .action((options: { port: number; sesPort: number; speed: number; start?: Date; persist: boolean }) =>
-    // Not through run(): local mode keeps running after this returns, until Ctrl-C.
+    // Not through run(): local mode runs until Ctrl-C or SIGTERM, and ends the process itself.
     runDev(options),
   );
 
@@ -336,8 +337,8 @@ program
   .description("API keys of the HTTP API")
   .command("create")
   .description(
-    "create an API key, shown once: in local mode through its local route; with --table (or TABLE_NAME and " +
-      "no API to talk to) in the DynamoDB table of a deployed stack, where only its hash is stored",
+    "create an API key, shown once: with --table or TABLE_NAME in the DynamoDB table of a deployed stack, " +
+      "where only its hash is stored, even while local mode runs; otherwise in local mode through its local route",
   )
   .option(
     "--tenant <name>",
@@ -348,8 +349,9 @@ program
   .option("--table <name>", tableOption)
   .action((options: { tenant?: string; label?: string; table?: string }, command: Command) =>
     run(command, async (terminal) => {
-      const local =
-        options.table === undefined ? await findApi(command.optsWithGlobals<GlobalOptions>()) : undefined;
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const target = keyTargetOf({ table: options.table, api: globals.api });
+      const local = target.kind === "api" ? await findApi(globals) : undefined;
       if (local) {
         await createLocalKey({ api: new DunApi(local), terminal }, options);
         return;
@@ -357,8 +359,10 @@ program
       const tenantId = options.tenant;
       if (tenantId === undefined)
         throw new UsageError("--tenant <id> is needed: the stored tenant the key acts for");
+      // With no API found either, tables() says that no table is given.
+      const tableName = target.kind === "table" ? target.tableName : undefined;
       await createKey(
-        { ...tables(options.table), out: terminal.out, now: () => new Date(), json: terminal.json },
+        { ...tables(tableName), out: terminal.out, now: () => new Date(), json: terminal.json },
         { tenantId, label: options.label },
       );
     }),

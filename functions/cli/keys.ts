@@ -4,14 +4,51 @@
  *
  * Two ways to it: against a deployed stack, by writing its DynamoDB table with the operator's AWS
  * credentials (createKey); against local mode, through its local-only route, which also makes
- * the tenant from the demo tenant when there is none of that name (createLocalKey).
+ * the tenant from the demo tenant when there is none of that name (createLocalKey). keyTargetOf
+ * chooses between them.
  */
 import type { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { newApiKey } from "#api/api-keys.ts";
 import { singleLineText } from "#domain/text.ts";
 import { ApiError, type DunApi } from "./api-client.ts";
-import { CliError, EXIT, type Output, type Terminal, writeJson } from "./command.ts";
+import { isLoopback } from "./api-location.ts";
+import { CliError, EXIT, type Output, type Terminal, tableNameOf, UsageError, writeJson } from "./command.ts";
+
+/** Where a key is made: a deployed stack's table, or the API the CLI finds (local mode's route). */
+export type KeyTarget = { kind: "table"; tableName: string } | { kind: "api" };
+
+/**
+ * The table when one is named, by --table or by TABLE_NAME as docs/DEPLOY.md step 7 sets it, even
+ * while local mode runs and its .dun/local.json names it: the operator is at a deployed stack.
+ * --api naming local mode goes before TABLE_NAME, as the command line goes before the
+ * environment; --api naming local mode and --table are two places for one key, a usage error.
+ * With no table named, the API the CLI finds (or, with none, the error that no table is given).
+ */
+export function keyTargetOf(
+  options: { table?: string; api?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): KeyTarget {
+  const localApi = options.api !== undefined && namesLocalMode(options.api);
+  if (localApi && options.table !== undefined) {
+    throw new UsageError(
+      `--api ${options.api?.trim()} is local mode and --table ${options.table} a deployed stack's table: ` +
+        "a key is made in one of them, so pass only one",
+    );
+  }
+  if (localApi) return { kind: "api" };
+  if (options.table === undefined && (env.TABLE_NAME ?? "") === "") return { kind: "api" };
+  return { kind: "table", tableName: tableNameOf(options.table, env) };
+}
+
+/** Whether a URL is on this machine, as local mode is; one that is no URL is findApi's to refuse. */
+function namesLocalMode(url: string): boolean {
+  try {
+    return isLoopback(url.trim());
+  } catch {
+    return false;
+  }
+}
 
 export type CreateKeyDeps = {
   tenants: Pick<TenantTable, "get">;

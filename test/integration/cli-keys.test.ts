@@ -3,7 +3,7 @@
  * once and stored only as its hash, only for a tenant that exists, and a tenant file is checked
  * before anything is written. The last tests run the real CLI as a subprocess.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
@@ -15,8 +15,9 @@ import { TenantSchema } from "#domain/tenant/tenant.ts";
 import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import { CliError, tableNameOf } from "../../functions/cli/command.ts";
 import { createKey } from "../../functions/cli/keys.ts";
+import { thisProcess } from "../../functions/cli/local-file.ts";
 import { putTenant } from "../../functions/cli/tenant.ts";
-import { output, runDun } from "../support/cli.ts";
+import { closedPort, output, runDun } from "../support/cli.ts";
 import { TENANT } from "../support/pipeline.ts";
 
 const KEY_LINE = /^dun_[A-Za-z0-9_-]{43}$/gm;
@@ -254,6 +255,66 @@ describe("the dun command line", () => {
     expect(keys).toHaveLength(1);
     expect(created.stdout).toMatch(/shown only once/);
     expect(await apiKeys.tenantOf(hashApiKey(keys[0] ?? ""))).toBe("nordlys");
+  });
+
+  it("makes the key in the table of TABLE_NAME, as DEPLOY.md does it, even while local mode runs there", async () => {
+    // Prepare: local mode's .dun/local.json, naming a process that runs (this one) and an API no
+    // key request may reach.
+    await tenants.put(TenantSchema.parse(TENANT));
+    const localUrl = `http://127.0.0.1:${await closedPort()}`;
+    await mkdir(path.join(dir, ".dun"));
+    await writeFile(
+      path.join(dir, ".dun", "local.json"),
+      JSON.stringify({
+        apiUrl: localUrl,
+        apiKey: "dun_local",
+        ...thisProcess(),
+        startedAt: "2026-11-23T08:00:00Z",
+      }),
+    );
+
+    // Act
+    const created = await dun(["keys", "create", "--tenant", "nordlys", "--json"], {
+      TABLE_NAME: dynamo.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: "eu-north-1",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+    });
+
+    // Assess
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    const { tenantId, apiKey } = JSON.parse(created.stdout);
+    expect(tenantId).toBe("nordlys");
+    expect(await apiKeys.tenantOf(hashApiKey(apiKey))).toBe("nordlys");
+  });
+
+  it("exits with 2 and names both when the command line names local mode and a table", async () => {
+    // Act
+    const created = await dun(
+      [
+        "--api",
+        "http://127.0.0.1:3000",
+        "keys",
+        "create",
+        "--tenant",
+        "nordlys",
+        "--table",
+        dynamo.tableName,
+      ],
+      { AWS_REGION: "eu-north-1" },
+    );
+
+    // Assess
+    expect(created).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "dun: --api http://127.0.0.1:3000 is local mode and --table dun-test a deployed stack's table: " +
+        "a key is made in one of them, so pass only one\n",
+    });
+    expect(await scan()).toEqual([]);
   });
 
   it("exits with 1 and says so on stderr when it has no table to work on", async () => {

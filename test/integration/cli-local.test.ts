@@ -4,7 +4,8 @@
  * what is sent, then once against local mode itself, and where the CLI finds the API: --api/--key, DUN_API_URL/DUN_API_KEY, .dun/local.json.
  */
 
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { access, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -17,6 +18,7 @@ import { advanceClock, advanceRequestOf, showClock } from "../../functions/cli/c
 import { EXIT, UsageError } from "../../functions/cli/command.ts";
 import { dispatchTargetOf, setLocalDispatch } from "../../functions/cli/dispatch.ts";
 import { createLocalKey } from "../../functions/cli/keys.ts";
+import { procStartTime, removeLocalFile } from "../../functions/cli/local-file.ts";
 import { runCommand } from "../../functions/cli/run.ts";
 import { terminal } from "../support/cli.ts";
 
@@ -317,6 +319,39 @@ describe("where the CLI finds the API", () => {
     );
     await localFile({ inboxUrl: "http://127.0.0.1:8005" });
     await expect(findApi({}, {}, dir)).rejects.toThrow(/\.dun\/local\.json has no "apiUrl"/);
+    await localFile({ apiUrl: "http://127.0.0.1:3000", pid: "4242" });
+    await expect(findApi({}, {}, dir)).rejects.toThrow(
+      /\.dun\/local\.json is not as local mode writes it \(pid: .*\); restart local mode with `npm start`/,
+    );
+  });
+
+  it("passes over a .dun/local.json whose local mode was killed, or whose pid a later process has", async () => {
+    // Prepare: a process that has ended, and this one, which started long before any pid reuse.
+    const ended = spawn(process.execPath, ["-e", ""]);
+    const deadPid = await new Promise<number>((resolve) => ended.once("exit", () => resolve(ended.pid ?? 0)));
+    const record = {
+      apiUrl: "http://127.0.0.1:3000",
+      apiKey: "dun_local",
+      startedAt: "2026-11-20T10:00:00Z",
+    };
+    const started = procStartTime(process.pid);
+
+    // Act, Assess
+    await localFile({ ...record, pid: process.pid, procStartTime: started });
+    expect(await findApi({}, {}, dir)).toEqual({
+      url: "http://127.0.0.1:3000",
+      key: "dun_local",
+      source: ".dun/local.json",
+    });
+    await localFile({ ...record, pid: deadPid });
+    expect(await findApi({}, {}, dir)).toBeUndefined();
+    await expect(apiLocationOf({}, {}, dir)).rejects.toThrow(/^no dun API to talk to/);
+    // Nor is its key sent to the URL it named, should something else listen there now.
+    expect((await findApi({ api: "http://127.0.0.1:3000" }, {}, dir))?.key).toBeUndefined();
+    if (started !== undefined) {
+      await localFile({ ...record, pid: process.pid, procStartTime: String(Number(started) - 1) });
+      expect(await findApi({}, {}, dir)).toBeUndefined();
+    }
   });
 
   it("asks for a key only where a route needs one", async () => {
@@ -371,5 +406,27 @@ describe("against local mode itself", () => {
     } finally {
       await stack.close();
     }
+  });
+});
+
+describe("local mode's own .dun/local.json", () => {
+  it("is removed on a clean stop, unless another local mode has written its own since", async () => {
+    // Prepare
+    const file = path.join(dir, ".dun", "local.json");
+    await mkdir(path.join(dir, ".dun"), { recursive: true });
+    const exists = () =>
+      access(file).then(
+        () => true,
+        () => false,
+      );
+
+    // Act, Assess
+    await writeFile(file, JSON.stringify({ apiUrl: "http://127.0.0.1:3001", pid: process.pid + 1 }));
+    await removeLocalFile(process.pid, dir);
+    expect(await exists()).toBe(true);
+    await writeFile(file, JSON.stringify({ apiUrl: "http://127.0.0.1:3000", pid: process.pid }));
+    await removeLocalFile(process.pid, dir);
+    expect(await exists()).toBe(false);
+    await removeLocalFile(process.pid, dir);
   });
 });

@@ -4,7 +4,7 @@
  * inbox in their debtors' languages, and leaves nothing running after Ctrl-C.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -13,9 +13,19 @@ const ReadySchema = z.object({ apiUrl: z.string(), inboxUrl: z.string(), apiKey:
 type Ready = z.infer<typeof ReadySchema>;
 
 const children: ChildProcess[] = [];
+/** npm start runs in the repository, so its local mode writes the repository's .dun/local.json. */
+const LOCAL_FILE = ".dun/local.json";
+
+type NpmStart = {
+  child: ChildProcess;
+  ready: Promise<Ready>;
+  output: () => string;
+  /** The first whole line, on stdout or stderr, that starts with `prefix`; fails if npm start ends without one. */
+  line: (prefix: string) => Promise<string>;
+};
 
 /** `npm start -- …args` in its own process group, as a terminal would run it. */
-function npmStart(args: string[]): { child: ChildProcess; ready: Promise<Ready>; output: () => string } {
+function npmStart(args: string[]): NpmStart {
   const child = spawn("npm", ["start", "--silent", "--", ...args], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -23,25 +33,41 @@ function npmStart(args: string[]): { child: ChildProcess; ready: Promise<Ready>;
   });
   children.push(child);
   let output = "";
+  const waiting = new Set<() => boolean>();
+  const heard = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const check of waiting) check();
+  };
+  child.stdout?.on("data", heard);
+  child.stderr?.on("data", heard);
+  // "close", not "exit": npm may end before dun has written its last words to the shared pipe.
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const line = (prefix: string) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const found = output
+          .split("\n")
+          .slice(0, -1)
+          .find((candidate) => candidate.startsWith(prefix));
+        if (found === undefined) return false;
+        waiting.delete(check);
+        resolve(found);
+        return true;
+      };
+      if (check()) return;
+      waiting.add(check);
+      void closed.then(() => {
+        if (!check())
+          reject(new Error(`npm start ended without a line ${JSON.stringify(prefix)}:\n${output}`));
+      });
+    });
   const ready = new Promise<Ready>((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error(`no DUN_READY within 90 s:\n${output}`)), 90_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split("\n").find((candidate) => candidate.startsWith("DUN_READY "));
-      if (line) {
-        clearTimeout(timeout);
-        resolve(ReadySchema.parse(JSON.parse(line.slice("DUN_READY ".length))));
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timeout);
-      reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`));
-    });
+    line("DUN_READY ")
+      .then((found) => resolve(ReadySchema.parse(JSON.parse(found.slice("DUN_READY ".length)))), reject)
+      .finally(() => clearTimeout(timeout));
   });
-  return { child, ready, output: () => output };
+  return { child, ready, output: () => output, line };
 }
 
 function groupAlive(pid: number): boolean {
@@ -134,19 +160,29 @@ describe("npm start", () => {
   }, 180_000);
 
   it("stops everything on Ctrl-C and leaves no process or port behind", async () => {
-    const { child, ready, output } = npmStart(["--port", "0", "--ses-port", "0"]);
+    const { child, ready, line } = npmStart(["--port", "0", "--ses-port", "0"]);
     const { apiUrl, inboxUrl } = await ready;
     const pid = child.pid as number;
+    // local.json names dun's own process, one of npm start's group, and when it started.
+    const recorded = JSON.parse(readFileSync(LOCAL_FILE, "utf8"));
+    expect(recorded).toMatchObject({
+      apiUrl,
+      inboxUrl,
+      pid: expect.any(Number),
+      startedAt: expect.any(String),
+    });
+    if (process.platform === "linux") expect(recorded.procStartTime).toMatch(/^\d+$/);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      // "close", not "exit": npm may end before dun has written its last words to the shared pipe.
       child.once("close", (code, signal) => resolve({ code, signal })),
     );
 
-    // Ctrl-C in a terminal signals the whole foreground process group.
+    // Ctrl-C in a terminal signals the whole foreground process group, and npm passes the SIGINT
+    // it got on to dun as well: dun hears it twice.
     process.kill(-pid, "SIGINT");
 
-    // npm passes the signal on and then ends by it, as a shell expects of a Ctrl-C'd command; dun
-    // itself stops cleanly and says so.
+    // dun stops cleanly and says so; npm then ends by the signal, as a shell expects of a Ctrl-C'd
+    // command, or with dun's 0.
+    expect(await line("dun: stopped.")).toBe("dun: stopped.");
     expect([
       { code: 0, signal: null },
       { code: null, signal: "SIGINT" },
@@ -154,7 +190,7 @@ describe("npm start", () => {
     expect(await waitFor(() => !groupAlive(pid), 10_000)).toBe(true);
     expect(await portOpen(apiUrl)).toBe(false);
     expect(await portOpen(inboxUrl)).toBe(false);
-    expect(output()).toContain("dun: stopped.");
+    expect(existsSync(LOCAL_FILE)).toBe(false);
   }, 180_000);
 
   it("says which port is taken, and how to choose another", async () => {
