@@ -17,6 +17,7 @@ import type { ApiDeps } from "#api/http-api.ts";
 import { uploadInvoices } from "#api/upload-invoices.ts";
 import { TenantSchema } from "#domain/tenant/tenant.ts";
 import type { SenderDeps } from "#sending/process-due-invoice.ts";
+import { SEND_WINDOW, type SendWindow } from "#sending/send-window.ts";
 import { DEMO_TENANT, demoInvoices } from "./demo.ts";
 import { type ApiServer, startApiServer } from "./http-server.ts";
 import { LocalClock } from "./local-clock.ts";
@@ -58,6 +59,14 @@ export type LocalStack = {
 };
 
 const FROM_ADDRESS = "reminders@send.nordlys.example";
+/**
+ * Local mode waits for SES's answer far longer than the deployed sender (send-window.ts): real SES
+ * publishes a Send event for an email it took even when dun stopped waiting for the answer, which
+ * records it; the stand-in's Send events come from the answer itself (withLocalSendEvents), so an
+ * answer given up on would be an email nobody records. On a loaded machine an answer can take
+ * seconds. Actions wait out a standing claim by the same window.
+ */
+const LOCAL_SEND_WINDOW: SendWindow = { ...SEND_WINDOW, requestTimeoutMs: 60_000 };
 const CLOCK_FILE = "clock.json";
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -87,6 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tenants,
       mailer: sesMailer(sesClient, { configurationSet: "dun-local" }),
       config: { fromAddress: FROM_ADDRESS },
+      sendWindow: LOCAL_SEND_WINDOW,
     };
     const pipeline = new LocalPipeline(senderDeps, sendEvents, {
       cursor: new DispatchCursorTable(dynamo.documents, dynamo.tableName),
@@ -105,7 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       speed,
     );
-    const apiDeps: ApiDeps = { invoices, tenants, apiKeys, now };
+    const apiDeps: ApiDeps = { invoices, tenants, apiKeys, now, sendWindow: LOCAL_SEND_WINDOW };
 
     const demo = await loadDemo(apiDeps, start, options.demo ?? true);
     const server: ApiServer = await startApiServer(apiDeps, {

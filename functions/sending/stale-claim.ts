@@ -29,7 +29,8 @@ export interface DeadLetters {
 export const HOLD_MS = 15 * 60_000;
 /**
  * Between the two looks that find the events dead-letter queue empty before a claim is released:
- * longer than the events path's retry budget (15 minutes, infra/constructs/events.ts).
+ * longer than the events path's retry budget (10 minutes: eventsRetryBudgetMs in
+ * infra/constructs/events.ts; test/infra/claim-timeout.test.ts keeps this and the claim timeout above it).
  */
 export const QUIET_MS = 20 * 60_000;
 

@@ -6,12 +6,17 @@
 import { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { CLAIM_TIMEOUT_MS } from "../../functions/sending/claim.ts";
+import { QUIET_MS } from "../../functions/sending/stale-claim.ts";
 import { EVENTS_RETRY, eventsRetryBudgetMs } from "../../infra/constructs/events.ts";
 import { testStack } from "./stack.ts";
 
 describe("the claim timeout", () => {
   it("is longer than the events path's whole retry budget", () => {
     expect(CLAIM_TIMEOUT_MS).toBeGreaterThan(eventsRetryBudgetMs());
+  });
+
+  it("is released only after a quiet period longer than that budget, so a replayed Send event comes first", () => {
+    expect(QUIET_MS).toBeGreaterThan(eventsRetryBudgetMs());
   });
 });
 
