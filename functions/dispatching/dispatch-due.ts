@@ -4,12 +4,14 @@
  * re-decides each invoice.
  *
  * Each slot is enqueued once, not once per tick: the dispatcher keeps a cursor per shard (how far in
- * time it has read, dispatch-cursor.ts) and reads only the stretch from there. That holds because a
- * slot is never written earlier than the moment it is written (InvoiceTable clamps it), so nothing
- * appears behind the cursor — except what the index shows late: the index is updated a moment
- * after the table, so a tick reads only up to `settleMs` before now. (The instant a stretch ended
- * at is read again by the next one, for a slot written at that very instant; one still due then is
- * enqueued twice, which the claim turns into nothing.) An invoice whose message is
+ * time it has read, dispatch-cursor.ts) and reads only the stretch after it. That holds because a
+ * slot is never earlier than the moment it is written (InvoiceTable clamps it), so nothing appears
+ * behind the cursor — except what the index shows late: the index is updated a moment after the
+ * table, so a tick reads only up to `settleMs` before now, and the next stretch starts just after
+ * the instant this one ended at. (Local mode and the tests run with `settleMs` 0, on a clock that
+ * stands still while a tick and the writes around it happen: there a slot can be written at the
+ * very instant a tick read up to, after the read, so the next stretch reads that instant again;
+ * what is still due at it is enqueued twice, which the claim turns into nothing.) An invoice whose message is
  * lost to the send queue's dead-letter queue stays there until it is redriven (`dun redrive send`),
  * and one whose claim is never recorded comes back at the claim's stale time, its slot then.
  *
@@ -53,7 +55,8 @@ export async function dispatchDue(
   now: Date,
   options: DispatchOptions = {},
 ): Promise<DispatchReport> {
-  const to = new Date(now.getTime() - (options.settleMs ?? DEFAULT_SETTLE_MS)).toISOString();
+  const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  const to = new Date(now.getTime() - settleMs).toISOString();
   const outOfTime = options.outOfTime ?? (() => false);
   const before = await deps.cursor.get();
   const shards: DispatchCursor["shards"] = { ...before.shards };
@@ -62,11 +65,19 @@ export async function dispatchDue(
     await Promise.all(
       allDueShards().map(async (shard) => {
         const position = shards[shard] ?? { readUpTo: BEGINNING };
-        const done = await dispatchShard(deps, shard, position, to, outOfTime, (moved, enqueued) => {
-          shards[shard] = moved;
-          report.due += enqueued;
-          report.pages += 1;
-        });
+        const done = await dispatchShard(
+          deps,
+          shard,
+          position,
+          to,
+          settleMs > 0,
+          outOfTime,
+          (moved, enqueued) => {
+            shards[shard] = moved;
+            report.due += enqueued;
+            report.pages += 1;
+          },
+        );
         if (!done) report.caughtUp = false;
       }),
     );
@@ -77,12 +88,18 @@ export async function dispatchDue(
   return report;
 }
 
+/** Where a stretch starts: just after the instant read up to, or at it again if that instant may not have settled. */
+function after(readUpTo: string, settled: boolean): string {
+  return settled ? new Date(Date.parse(readUpTo) + 1).toISOString() : readUpTo;
+}
+
 /** Reads one shard from its position up to `to`; true when it got there. */
 async function dispatchShard(
   deps: DispatchDeps,
   shard: string,
   start: ShardCursor,
   to: string,
+  settled: boolean,
   outOfTime: () => boolean,
   progressed: (position: ShardCursor, enqueued: number) => void,
 ): Promise<boolean> {
@@ -93,7 +110,7 @@ async function dispatchShard(
     if (outOfTime()) return false;
     const page = await deps.invoices.dueBetween(
       shard,
-      { from: position.readUpTo, to: stretchTo },
+      { from: after(position.readUpTo, settled), to: stretchTo },
       { after: position.working?.after, limit: PAGE_SIZE },
     );
     if (page.invoices.length > 0) await deps.queue.enqueue(page.invoices);

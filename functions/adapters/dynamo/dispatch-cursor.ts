@@ -10,9 +10,8 @@ import { DISPATCH_CURSOR_KEY } from "./keys.ts";
 
 export const ShardCursorSchema = z.object({
   /**
-   * Every slot before this instant has been put on the send queue, and those at it once. The next
-   * stretch starts at it again: a slot written at the very instant a tick read up to may have come
-   * after that read (in local mode and the tests, a tick and the writes around it share one instant).
+   * Every slot up to this instant, included, has been put on the send queue; the next stretch starts
+   * just after it (or at it again, where a tick does not wait for the index to settle: dispatch-due.ts).
    */
   readUpTo: z.string(),
   /** A stretch not yet read to its end: up to `to`, going on after the index position `after`. */

@@ -787,6 +787,11 @@ export class InvoiceTable {
     };
   }
 
+  /**
+   * A slot is never earlier than the moment it is written (one due already is written as now), so
+   * nothing appears behind an instant the dispatcher has read up to: what lets it read each
+   * stretch of the due index once (dispatching/dispatch-due.ts).
+   */
   private notBeforeNow(at: Date): Date {
     const now = this.clock();
     return at.getTime() < now.getTime() ? now : at;
