@@ -61,6 +61,16 @@ function percentToBasisPoints(percent: string): number {
   return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
 }
 
+/**
+ * An invoice's lines, all together, at most: the invoice item must stay far from DynamoDB's 400 KB
+ * (counted in UTF-8 bytes), so that every later write to it fits — above all the one recording a
+ * reminder SES took, which must never fail for want of room. Everything else on an invoice is a few
+ * kilobytes at most (test/integration/item-size.test.ts).
+ */
+export const MAX_LINES_BYTES = 160 * 1024;
+const utf8 = new TextEncoder();
+const utf8Bytes = (text: string) => utf8.encode(text).length;
+
 export const InvoiceInputSchema = z
   .strictObject({
     invoiceNumber: InvoiceNumberSchema,
@@ -79,7 +89,13 @@ export const InvoiceInputSchema = z
     /** Which scheme the reference follows; dun infers it from its shape and the debtor's country when left out. */
     paymentReferenceType: PaymentReferenceTypeSchema.optional(),
     paymentUrl: HttpsUrlSchema.optional(),
-    lines: z.array(InvoiceLineInputSchema).max(500).optional(),
+    lines: z
+      .array(InvoiceLineInputSchema)
+      .max(500)
+      .refine((lines) => utf8Bytes(JSON.stringify(lines)) <= MAX_LINES_BYTES, {
+        error: `must be at most ${MAX_LINES_BYTES / 1024} KB as UTF-8 text, all lines together`,
+      })
+      .optional(),
     earlyPaymentDiscount: EarlyPaymentDiscountInputSchema.optional(),
     /** Whether the contract allows reminder fees; some countries (SE) allow them only if agreed. */
     reminderFeeAgreed: z.boolean().optional(),
