@@ -8,7 +8,7 @@
  *
  * Both queues behave as their SQS queues do (memory-queue.ts): a message that fails comes back on
  * the next tick, and one that failed five times waits in the queue's dead-letter queue until it is
- * redriven (POST /_local/redrive, `dun redrive`).
+ * redriven (POST /_local/redrive here, `dun redrive` in AWS).
  *
  * Local mode and the tests share it, so what the tests show is what `npm start` does.
  */

@@ -8,6 +8,8 @@
  *   in between has run
  * - POST /_local/dispatch {"paused": true|false} → {paused}
  * - POST /_local/keys {"tenant": "name"} → {tenantId, apiKey}; a new name gets a copy of the demo seller
+ * - POST /_local/redrive {"queue": "send" | "events"} → {queue, moved}: what waits in that queue's
+ *   dead-letter queue goes back to it, as `dun redrive` does in AWS
  * - POST /_local/ses-events: SES event notifications, in an SNS or an EventBridge envelope (or bare
  *   records), applied by the same code as the events Lambda → {applied, outcomes, failures}
  */
@@ -26,6 +28,7 @@ import type { LocalPipeline } from "./local-pipeline.ts";
 export type LocalRoutes = (request: HttpRequest) => Promise<ApiResponse | undefined>;
 
 const DispatchSchema = z.strictObject({ paused: z.boolean() });
+const RedriveSchema = z.strictObject({ queue: z.enum(["send", "events"]) });
 const KeyRequestSchema = z.strictObject({
   tenant: TenantSchema.shape.id.default("demo"),
   label: z.string().trim().min(1).max(200).optional(),
@@ -60,6 +63,12 @@ export function localRoutes(stack: {
         if (!body.ok) return body.error;
         pipeline.paused = body.value.paused;
         return json(200, { paused: pipeline.paused });
+      }
+      case "POST /_local/redrive": {
+        const body = readJsonBody(request, RedriveSchema, MAX_ACTION_BODY_BYTES);
+        if (!body.ok) return body.error;
+        const queue = body.value.queue === "send" ? pipeline.queue : pipeline.events;
+        return json(200, { queue: body.value.queue, moved: queue.redrive() });
       }
       case "POST /_local/keys": {
         const body = readJsonBody(request, KeyRequestSchema, MAX_ACTION_BODY_BYTES);

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSesNotifications } from "#events/ses-event.ts";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import { deliveryNotificationFor } from "../support/ses-notifications.ts";
 
 let stack: LocalStack;
 
@@ -52,6 +54,23 @@ describe("local mode", () => {
     expect(back.body.errors[0].path).toBe("to");
     expect(garbled.status).toBe(422);
     expect(garbled.body.errors[0].path).toBe("advance");
+  });
+
+  it("moves a dead-letter queue's messages back to its queue, and names a queue it does not know", async () => {
+    // An SES event that failed every receive (for an email dun does not know: applying it changes nothing).
+    const { events } = parseSesNotifications(
+      deliveryNotificationFor("ses-unknown", "x@debtor.example", "c-1"),
+    );
+    stack.pipeline.events.deadLetters.push(...events);
+    const moved = await request("POST", "/_local/redrive", { queue: "events" }, null);
+    const unknown = await request("POST", "/_local/redrive", { queue: "tick" }, null);
+
+    expect(moved.body).toEqual({ queue: "events", moved: 1 });
+    expect(stack.pipeline.events.deadLetters).toEqual([]);
+    expect(stack.pipeline.events.size).toBe(1);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors[0].path).toBe("queue");
+    await stack.pipeline.events.deliver(async () => true);
   });
 
   it("holds the dispatcher while paused, and sends nothing as time passes", async () => {
