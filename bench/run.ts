@@ -6,13 +6,14 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { apiSuite } from "./api.bench.ts";
 import { bundlesSuite } from "./bundles.bench.ts";
+import { dispatchSuite } from "./dispatch.bench.ts";
 import { domainSuite } from "./domain.bench.ts";
 import { type Figure, round } from "./figure.ts";
 import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
 
 // Rendering first: its figure is a ratio of two timings, best measured on a quiet, fresh heap.
-const suites = [renderingSuite, domainSuite, pipelineSuite, apiSuite, bundlesSuite];
+const suites = [renderingSuite, domainSuite, pipelineSuite, dispatchSuite, apiSuite, bundlesSuite];
 
 const results: { title: string; figures: Figure[] }[] = [];
 for (const suite of suites) {

@@ -20,11 +20,12 @@ import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table
 import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
+import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import { renderEmail } from "#rendering/render-email.ts";
 import { CLAIM_TIMEOUT_MS } from "./claim.ts";
 import { emailSubjectOf, type SenderConfig } from "./compose-email.ts";
-import type { OwnerAlert } from "./owner-alert.ts";
+import { type OwnerAlert, type PendingAlert, slotWithAlerts } from "./owner-alert.ts";
 
 export type OwnerAlertDeps = {
   invoices: InvoiceTable;
@@ -98,6 +99,24 @@ export async function flushOwnerAlerts(
   const flushed: Flushed = { notAlerted: [], waiting: 0 };
   const { tenantId, invoiceNumber } = stored.invoice;
   const staleBefore = new Date(now.getTime() - CLAIM_TIMEOUT_MS).toISOString();
+  // What is left in the outbox as this flush goes, and the version its writes have brought the
+  // invoice to: so that settling the last alert also puts the slot where the invoice's own next
+  // action wants it, and an invoice does not come back for an alert already sent.
+  const outbox: Record<string, PendingAlert> = { ...(stored.alerts ?? {}) };
+  const own = decideNextAction(stored.invoice, tenant.policy, now);
+  const ownSlot = own.kind === "none" ? undefined : own.at;
+  let version = stored.invoice.version;
+  const settle = async (alertId: string, claimId: string, sent: boolean) => {
+    const pending = outbox[alertId];
+    if (sent) delete outbox[alertId];
+    else if (pending) outbox[alertId] = { ...pending, sending: undefined };
+    const next = slotWithAlerts(ownSlot, withoutUnset(outbox), now);
+    const outcome = await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, claimId, sent, {
+      version,
+      next,
+    });
+    if (outcome === "ok") version += 1;
+  };
   for (const [alertId, pending] of Object.entries(stored.alerts ?? {})) {
     // Someone is sending it right now (or died doing so; its Send event or the timeout settles that).
     if (pending.sending && pending.sending.at >= staleBefore) continue;
@@ -105,33 +124,46 @@ export async function flushOwnerAlerts(
     const marker =
       pending.sending && (await deps.invoices.alertMarker(tenantId, invoiceNumber, pending.sending.claimId));
     if (pending.sending && marker) {
-      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, pending.sending.claimId, true);
+      await settle(alertId, pending.sending.claimId, true);
       continue;
     }
     const claimId = (deps.newId ?? randomUUID)();
+    const at = now.toISOString();
     const claimed = await deps.invoices.claimAlert(
       tenantId,
       invoiceNumber,
       alertId,
-      { claimId, at: now.toISOString() },
+      { claimId, at },
       staleBefore,
     );
     if (claimed === "conflict") continue;
+    version += 1;
+    outbox[alertId] = { ...pending, sending: { claimId, at } };
     const { at: _at, sending: _sending, ...alert } = pending;
     const alerted = await notifyOwner(deps, tenant, stored.invoice, alert, now, { alertId, claimId });
     if (alerted.sent) {
-      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, claimId, true);
+      await settle(alertId, claimId, true);
     } else if (alerted.failure.outcome === "unknown") {
       // SES may have taken it: the claim stands until its Send event, or its timeout.
     } else if (alerted.failure.scope === "message") {
       flushed.notAlerted.push(`${alert.kind}: ${alerted.failure.message}`);
-      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, claimId, true);
+      await settle(alertId, claimId, true);
     } else {
       flushed.waiting += 1;
-      await deps.invoices.settleAlert(tenantId, invoiceNumber, alertId, claimId, false);
+      await settle(alertId, claimId, false);
     }
   }
   return flushed;
+}
+
+/** The outbox without the `sending: undefined` left where a claim was taken back in memory. */
+function withoutUnset(outbox: Record<string, PendingAlert>): Record<string, PendingAlert> {
+  return Object.fromEntries(
+    Object.entries(outbox).map(([id, alert]) => {
+      const { sending, ...rest } = alert;
+      return [id, sending ? alert : rest];
+    }),
+  );
 }
 
 /**

@@ -147,8 +147,9 @@ async function flushed(
 }
 
 /**
- * A claim stands. While it is young, its sender (or SES's Send event) finishes it; the invoice comes
- * back when it goes stale (its due slot says when), and is settled then.
+ * A claim stands. While it is young, its sender (or SES's Send event) finishes it. Found young here,
+ * its sender may have died (SQS brings a message back when its handler never finished): the due
+ * slot moves to the claim's stale time, when the invoice comes back and the claim is settled.
  */
 async function settleStandingClaim(
   deps: SenderDeps,
@@ -218,13 +219,17 @@ async function claimAndSend(
     claim,
     alerts: stored.alerts,
     releasedClaims: stored.releasedClaims,
-    slot: staleAt(claim).toISOString(),
+    slot: stored.slot,
   };
 
   const sent = await deps.mailer.send(email, { startBy, requestTimeoutMs: window.requestTimeoutMs });
   if (!sent.ok) {
-    // "unknown": SES may have taken it. The claim stands until its Send event records it, or it goes stale.
-    if (sent.error.outcome === "unknown") return { outcome: "claim_pending" };
+    // "unknown": SES may have taken it. The claim stands until its Send event records it, or it goes
+    // stale: the invoice comes back then.
+    if (sent.error.outcome === "unknown") {
+      await deps.invoices.holdClaim(invoice.tenantId, invoice.invoiceNumber, claim.id, staleAt(claim));
+      return { outcome: "claim_pending" };
+    }
     return sent.error.scope === "message"
       ? refuse(deps, claimed, claim, tenant, sent.error, now, alerts)
       : defer(deps, claimed, claim, tenant, sent.error, now);
@@ -249,9 +254,13 @@ async function claimAndSend(
   return sentOutcome;
 }
 
+/** Sends the alerts the record just put in the outbox; nothing needs the invoice afterwards. */
 async function flushAlertsOf(deps: SenderDeps, tenant: Tenant, invoice: Invoice, now: Date, alerts: Flushed) {
   const fresh = await deps.invoices.get(invoice.tenantId, invoice.invoiceNumber);
-  if (fresh?.alerts) await flushed(deps, tenant, fresh, now, alerts);
+  if (!fresh?.alerts) return;
+  const result = await flushOwnerAlerts(deps, tenant, fresh, now);
+  alerts.notAlerted.push(...result.notAlerted);
+  alerts.waiting += result.waiting;
 }
 
 type ClaimChange = {

@@ -43,7 +43,13 @@ async function putDue(numbers: string[], slot: Date): Promise<void> {
         },
       },
     }));
-    await dynamo.documents.send(new BatchWriteCommand({ RequestItems: { [dynamo.tableName]: batch } }));
+    let requests = batch;
+    while (requests.length > 0) {
+      const { UnprocessedItems } = await dynamo.documents.send(
+        new BatchWriteCommand({ RequestItems: { [dynamo.tableName]: requests } }),
+      );
+      requests = (UnprocessedItems?.[dynamo.tableName] ?? []) as typeof batch;
+    }
   }
 }
 

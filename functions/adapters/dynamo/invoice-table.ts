@@ -18,7 +18,7 @@ import {
 import * as z from "zod";
 import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
-import { type Claim, ClaimSchema, staleAt } from "#sending/claim.ts";
+import { type Claim, ClaimSchema } from "#sending/claim.ts";
 import { type PendingAlert, PendingAlertSchema } from "#sending/owner-alert.ts";
 import { allDueShards, DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
 
@@ -278,16 +278,17 @@ export class InvoiceTable {
    * appended to the timeline once the claim holds.
    */
   async claim(before: Invoice, after: Invoice, claim: Claim, events: TimelineEvent[]): Promise<WriteOutcome> {
-    // The due slot moves to the moment the claim goes stale: should the claim never be recorded, the
-    // dispatcher brings the invoice back then, and whoever finds it settles it (stale-claim.ts).
-    const slot = this.slot(before.tenantId, before.invoiceNumber, staleAt(claim));
+    // The due slot is left as it is, behind the dispatcher's cursor: the record moves it once. A
+    // sender that cannot finish moves it to the claim's stale time instead (holdClaim), so that the
+    // dispatcher brings the invoice back to be settled (stale-claim.ts); two index writes saved on
+    // every email that goes well.
     const outcome = await conditional(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: invoiceKey(before.tenantId, before.invoiceNumber),
           UpdateExpression: updateExpression(
-            ["#invoice = :invoice", "#claim = :claim", "#version = :next", ...slot.set],
+            ["#invoice = :invoice", "#claim = :claim", "#version = :next"],
             [],
           ),
           ConditionExpression: "#version = :read AND attribute_not_exists(#claim)",
@@ -297,7 +298,6 @@ export class InvoiceTable {
             ":claim": claim,
             ":read": before.version,
             ":next": before.version + 1,
-            ...slot.values,
           },
         }),
       ),
@@ -472,19 +472,36 @@ export class InvoiceTable {
     alertId: string,
     claimId: string,
     sent: boolean,
+    /**
+     * The invoice's due slot once this alert is settled, written only if the invoice is still at
+     * `version` (nobody changed it since the caller worked the slot out); otherwise the slot is left.
+     * So an invoice whose last alert went does not come back for nothing.
+     */
+    slot?: { version: number; next: NextSlot },
   ): Promise<WriteOutcome> {
-    return conditional(() =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: invoiceKey(tenantId, invoiceNumber),
-          UpdateExpression: `SET #version = #version + :one REMOVE ${sent ? "alerts.#alert" : "alerts.#alert.sending"}`,
-          ConditionExpression: "alerts.#alert.sending.claimId = :claimId",
-          ExpressionAttributeNames: { "#version": "version", "#alert": alertId },
-          ExpressionAttributeValues: { ":one": 1, ":claimId": claimId },
-        }),
-      ),
-    );
+    const settle = (withSlot: boolean) => {
+      const moved = withSlot && slot ? this.slot(tenantId, invoiceNumber, slot.next) : undefined;
+      const set = ["#version = #version + :one", ...(moved?.set ?? [])];
+      const remove = [sent ? "alerts.#alert" : "alerts.#alert.sending", ...(moved?.remove ?? [])];
+      return conditional(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: invoiceKey(tenantId, invoiceNumber),
+            UpdateExpression: `SET ${set.join(", ")} REMOVE ${remove.join(", ")}`,
+            ConditionExpression: `alerts.#alert.sending.claimId = :claimId${moved ? " AND #version = :read" : ""}`,
+            ExpressionAttributeNames: { "#version": "version", "#alert": alertId },
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":claimId": claimId,
+              ...(moved ? { ":read": slot?.version, ...moved.values } : {}),
+            },
+          }),
+        ),
+      );
+    };
+    if (slot && (await settle(true)) === "ok") return "ok";
+    return settle(false);
   }
 
   /**
