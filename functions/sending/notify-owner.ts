@@ -26,12 +26,15 @@ import { renderEmail } from "#rendering/render-email.ts";
 import { CLAIM_TIMEOUT_MS } from "./claim.ts";
 import { emailSubjectOf, type SenderConfig } from "./compose-email.ts";
 import { type OwnerAlert, type PendingAlert, slotWithAlerts } from "./owner-alert.ts";
+import { type DeadLetters, HOLD_MS } from "./stale-claim.ts";
 
 export type OwnerAlertDeps = {
   invoices: InvoiceTable;
   mailer: Mailer;
   config: SenderConfig;
   newId?: () => string;
+  /** The events dead-letter queue, for stale alert claims; without it they are left to the sender. */
+  deadLetters?: DeadLetters;
 };
 
 export type OwnerAlerted = { sent: true } | { sent: false; failure: SendFailure };
@@ -126,6 +129,26 @@ export async function flushOwnerAlerts(
     if (pending.sending && marker) {
       await settle(alertId, pending.sending.claimId, true);
       continue;
+    }
+    if (pending.sending) {
+      // No marker: SES took it only if its Send event says so, and that event may wait in the events
+      // dead-letter queue. Only a sender, which can ask that queue, gives the claim up, and only
+      // while the queue is empty (as for a reminder's claim, stale-claim.ts).
+      if (!deps.deadLetters) continue;
+      if (await deps.deadLetters.holdsAny()) {
+        const until = new Date(now.getTime() + HOLD_MS);
+        if (
+          (await deps.invoices.holdAlert(
+            tenantId,
+            invoiceNumber,
+            alertId,
+            pending.sending.claimId,
+            until,
+          )) === "ok"
+        )
+          version += 1;
+        continue;
+      }
     }
     const claimId = (deps.newId ?? randomUUID)();
     const at = now.toISOString();

@@ -366,7 +366,7 @@ async function runSeed(seed: number): Promise<{ pipeline: Pipeline; stops: Stop[
     // SES may have refused an email to this debtor a moment ago (contact_failed): the owner gives
     // the address again, and then acts.
     const refusedMeanwhile = (a: { status: number; body?: { state?: string } }) =>
-      a.status === 409 && a.body?.state === "contact_failed" && role !== "bouncer" && role !== "complainer";
+      a.status === 409 && a.body?.state === "contact_failed";
     for (
       let attempt = 0;
       !answer || answer.status >= 500 || changing(answer) || refusedMeanwhile(answer);
@@ -497,6 +497,9 @@ async function runSeed(seed: number): Promise<{ pipeline: Pipeline; stops: Stop[
    */
   const look = async (now: Date) => {
     const stored = await pipeline.invoices.getMany("nordlys", numbers);
+    // A bounced or complained address is suppressed; one SES refused is not (the bouncer's and the
+    // complainer's too can be refused before they ever bounce or complain).
+    const suppressed = (await pipeline.tenants.get("nordlys").catch(() => undefined))?.suppressed;
     const due: string[] = [];
     for (const [number, invoice] of stored) {
       if (!invoice.claim && invoice.slot !== undefined && Date.parse(invoice.slot) <= now.getTime())
@@ -504,8 +507,8 @@ async function runSeed(seed: number): Promise<{ pipeline: Pipeline; stops: Stop[
       // The owner gives a refused address again; a bounced or complained one, never.
       if (
         invoice.invoice.status !== "contact_failed" ||
-        number.endsWith("complainer") ||
-        number.endsWith("bouncer")
+        !suppressed ||
+        invoice.invoice.customer.emails.some((email) => suppressed.has(email))
       )
         continue;
       const answer = await pipeline.call("PATCH", `/v1/invoices/${number}/customer`, {

@@ -18,7 +18,7 @@ import {
 import * as z from "zod";
 import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
-import { type Claim, ClaimSchema } from "#sending/claim.ts";
+import { CLAIM_TIMEOUT_MS, type Claim, ClaimSchema } from "#sending/claim.ts";
 import { type PendingAlert, PendingAlertSchema } from "#sending/owner-alert.ts";
 import { allDueShards, DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
 
@@ -457,6 +457,38 @@ export class InvoiceTable {
             "attribute_exists(alerts.#alert) AND (attribute_not_exists(alerts.#alert.sending) OR alerts.#alert.sending.#at < :stale)",
           ExpressionAttributeNames: { "#version": "version", "#alert": alertId, "#at": "at" },
           ExpressionAttributeValues: { ":one": 1, ":claim": claim, ":stale": staleBefore },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Keeps a stale owner-alert claim standing a while longer (its Send event may be waiting to be
+   * replayed): it goes stale again at `until`, when the due slot brings the invoice back. A no-op
+   * (`conflict`) unless this claim stands.
+   */
+  async holdAlert(
+    tenantId: string,
+    invoiceNumber: string,
+    alertId: string,
+    claimId: string,
+    until: Date,
+  ): Promise<WriteOutcome> {
+    const slot = this.slot(tenantId, invoiceNumber, until);
+    return conditional(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: invoiceKey(tenantId, invoiceNumber),
+          UpdateExpression: `SET #version = #version + :one, alerts.#alert.sending.#at = :at, ${slot.set.join(", ")}`,
+          ConditionExpression: "alerts.#alert.sending.claimId = :claimId",
+          ExpressionAttributeNames: { "#version": "version", "#alert": alertId, "#at": "at" },
+          ExpressionAttributeValues: {
+            ":one": 1,
+            ":claimId": claimId,
+            ":at": new Date(until.getTime() - CLAIM_TIMEOUT_MS).toISOString(),
+            ...slot.values,
+          },
         }),
       ),
     );
