@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { updateContact } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
-import { type Pipeline, startPipeline } from "../support/pipeline.ts";
+import { type Pipeline, startPipeline, stubLambdaEnvironment } from "../support/pipeline.ts";
 import { bounceNotificationFor } from "../support/ses-notifications.ts";
 
 describe("a bounced reminder, end to end", () => {
@@ -18,19 +18,7 @@ describe("a bounced reminder, end to end", () => {
     pipeline = await startPipeline({ start: new Date("2026-11-23T09:00:00Z"), followUps: false });
     await pipeline.addTenant();
     await pipeline.addInvoice(anInvoiceInput());
-    for (const [name, value] of Object.entries({
-      AWS_REGION: "eu-north-1",
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_ENDPOINT_URL_DYNAMODB: pipeline.dynamo.endpoint,
-      AWS_ENDPOINT_URL_SES: pipeline.ses.endpoint,
-      TABLE_NAME: pipeline.dynamo.tableName,
-      SES_CONFIGURATION_SET: "dun",
-      FROM_ADDRESS: "dun@send.nordlys.example",
-      POWERTOOLS_LOG_LEVEL: "ERROR",
-    })) {
-      vi.stubEnv(name, value);
-    }
+    stubLambdaEnvironment(pipeline);
   });
 
   afterAll(async () => {

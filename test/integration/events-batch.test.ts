@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
-import { type Pipeline, startPipeline } from "../support/pipeline.ts";
+import { type Pipeline, startPipeline, stubLambdaEnvironment } from "../support/pipeline.ts";
 import { bounceNotificationFor, deliveryNotificationFor } from "../support/ses-notifications.ts";
 import { rawDelivered, sqsEventOf, sqsRecordOf } from "../support/sqs-events.ts";
 
@@ -25,19 +25,7 @@ describe("the events Lambda on a batch of the events queue", () => {
         customer: { ...anInvoiceInput().customer, id: "C-18", email: "post@havbris.example" },
       }),
     );
-    for (const [name, value] of Object.entries({
-      AWS_REGION: "eu-north-1",
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_ENDPOINT_URL_DYNAMODB: pipeline.dynamo.endpoint,
-      AWS_ENDPOINT_URL_SES: pipeline.ses.endpoint,
-      TABLE_NAME: pipeline.dynamo.tableName,
-      SES_CONFIGURATION_SET: "dun",
-      FROM_ADDRESS: "dun@send.nordlys.example",
-      POWERTOOLS_LOG_LEVEL: "CRITICAL",
-    })) {
-      vi.stubEnv(name, value);
-    }
+    stubLambdaEnvironment(pipeline, "CRITICAL");
     // Both first reminders go out (Monday 23 November, 10:00 in Oslo).
     await pipeline.tick();
     for (const email of await pipeline.ses.store()) {

@@ -5,7 +5,7 @@
 import type { Context, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { anInvoiceInput } from "../support/invoices.ts";
-import { type Pipeline, startPipeline } from "../support/pipeline.ts";
+import { type Pipeline, startPipeline, stubLambdaEnvironment } from "../support/pipeline.ts";
 
 function sqsEvent(bodies: string[]): SQSEvent {
   return {
@@ -35,19 +35,7 @@ describe("the sender Lambda handler", () => {
     pipeline = await startPipeline({ start: new Date("2026-11-17T08:00:00Z") });
     await pipeline.addTenant();
     await pipeline.addInvoice(anInvoiceInput());
-    vi.stubEnv("AWS_REGION", "eu-north-1");
-    vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
-    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
-    vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", pipeline.dynamo.endpoint);
-    vi.stubEnv("AWS_ENDPOINT_URL_SES", pipeline.ses.endpoint);
-    vi.stubEnv("TABLE_NAME", pipeline.dynamo.tableName);
-    vi.stubEnv("SES_CONFIGURATION_SET", "dun");
-    vi.stubEnv("FROM_ADDRESS", "dun@send.nordlys.example");
-    vi.stubEnv(
-      "EVENTS_DEAD_LETTER_QUEUE_URL",
-      "https://sqs.eu-north-1.amazonaws.com/000000000000/dun-events-dlq",
-    );
-    vi.stubEnv("POWERTOOLS_LOG_LEVEL", "ERROR");
+    stubLambdaEnvironment(pipeline);
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SESClient } from "@aws-sdk/client-ses";
+import { vi } from "vitest";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
 import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
@@ -166,4 +167,24 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     },
   };
   return pipeline;
+}
+
+/**
+ * The environment a sender or events Lambda reads at import, pointed at this pipeline's dynalite
+ * and SES stand-in, as vitest stubs (undone by vi.unstubAllEnvs()).
+ */
+export function stubLambdaEnvironment(pipeline: Pipeline, logLevel: "ERROR" | "CRITICAL" = "ERROR"): void {
+  for (const [name, value] of Object.entries({
+    AWS_REGION: "eu-north-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_DYNAMODB: pipeline.dynamo.endpoint,
+    AWS_ENDPOINT_URL_SES: pipeline.ses.endpoint,
+    TABLE_NAME: pipeline.dynamo.tableName,
+    SES_CONFIGURATION_SET: "dun",
+    FROM_ADDRESS: "dun@send.nordlys.example",
+    EVENTS_DEAD_LETTER_QUEUE_URL: "https://sqs.eu-north-1.amazonaws.com/000000000000/dun-events-dlq",
+    POWERTOOLS_LOG_LEVEL: logLevel,
+  }))
+    vi.stubEnv(name, value);
 }

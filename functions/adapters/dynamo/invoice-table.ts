@@ -324,21 +324,10 @@ export class InvoiceTable {
   }): Promise<WriteOutcome> {
     const { before, after, claimId } = input;
     const slot = this.slot(before.tenantId, before.invoiceNumber, input.next);
-    const set = ["#invoice = :invoice", "#version = :next", ...slot.set];
-    const values: Record<string, unknown> = {
-      ":invoice": this.invoiceDocument(after),
-      ":read": before.version,
-      ":next": before.version + 1,
-      ...slot.values,
-    };
-    if (input.alerts !== undefined) {
-      set.push("alerts = :alerts");
-      values[":alerts"] = input.alerts;
-    }
-    if (input.releasedClaims !== undefined) {
-      set.push("releasedClaims = :released");
-      values[":released"] = input.releasedClaims.slice(-RELEASED_CLAIMS_KEPT);
-    }
+    const { set, values } = this.versionedChange(before, after, slot, {
+      alerts: input.alerts,
+      releasedClaims: input.releasedClaims?.slice(-RELEASED_CLAIMS_KEPT),
+    });
     if (claimId !== undefined) values[":claimId"] = claimId;
     const outcome = await conditional(() =>
       this.client.send(
@@ -565,26 +554,12 @@ export class InvoiceTable {
     const slot = options.whileClaimed
       ? { set: [] as string[], remove: [] as string[], values: {} }
       : this.slot(before.tenantId, before.invoiceNumber, next);
-    const set = ["#invoice = :invoice", "#version = :next", ...slot.set];
-    const values: Record<string, unknown> = {
-      ":invoice": this.invoiceDocument(after),
-      ":read": before.version,
-      ":next": before.version + 1,
-      ...slot.values,
-    };
-    if (options.requests) {
-      set.push("requests = :requests");
-      values[":requests"] = options.requests;
-    }
-    if (options.alerts) {
-      set.push("alerts = :alerts");
-      values[":alerts"] = options.alerts;
-    }
     const eventStep = options.eventStep === undefined ? undefined : { key: options.eventStep, events };
-    if (eventStep) {
-      set.push("lastEventStep = :eventStep");
-      values[":eventStep"] = eventStep;
-    }
+    const { set, values } = this.versionedChange(before, after, slot, {
+      requests: options.requests,
+      alerts: options.alerts,
+      lastEventStep: eventStep,
+    });
     const outcome = await conditional(() =>
       this.client.send(
         new UpdateCommand({
@@ -841,6 +816,32 @@ export class InvoiceTable {
    * nothing appears behind an instant the dispatcher has read up to: what lets it read each
    * stretch of the due index once (dispatching/dispatch-due.ts).
    */
+  /**
+   * The SET clauses and values of a change to the invoice, conditional on `before`'s version (as
+   * `:read`): the invoice, the next version, the slot, and each item attribute given (left alone
+   * when undefined).
+   */
+  private versionedChange(
+    before: Invoice,
+    after: Invoice,
+    slot: { set: string[]; values: Record<string, unknown> },
+    attributes: Record<string, unknown>,
+  ): { set: string[]; values: Record<string, unknown> } {
+    const set = ["#invoice = :invoice", "#version = :next", ...slot.set];
+    const values: Record<string, unknown> = {
+      ":invoice": this.invoiceDocument(after),
+      ":read": before.version,
+      ":next": before.version + 1,
+      ...slot.values,
+    };
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === undefined) continue;
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
+    return { set, values };
+  }
+
   private notBeforeNow(at: Date): Date {
     const now = this.clock();
     return at.getTime() < now.getTime() ? now : at;
