@@ -8,7 +8,8 @@
  * claim, send, mark, take out. Should taking it out fail after SES took it, the alert's Send event
  * (tagged with the alert and the claim) takes it out instead (confirmAlertSent), nobody sends it
  * again while the claim is young, and whoever finds the claim stale finds the marker and takes it
- * out. (Only a sender that dies between SES and the marker, whose Send event is lost as well, makes
+ * out; a stale claim without a marker is given up only as a reminder's is (stale-claim.ts: never
+ * while the events dead-letter queue holds anything, and only a quiet period after it was emptied). (Only a sender that dies between SES and the marker, whose Send event is lost as well, makes
  * an alert go twice.) An alert SES will not take for now (its rate, the account paused, a
  * failure of the moment) stays for the next flush; one SES refuses for good is taken out and
  * reported, and the caller logs it as LOG_OWNER_NOT_ALERTED, which has an alarm of its own
@@ -26,7 +27,7 @@ import { renderEmail } from "#rendering/render-email.ts";
 import { CLAIM_TIMEOUT_MS } from "./claim.ts";
 import { emailSubjectOf, type SenderConfig } from "./compose-email.ts";
 import { type OwnerAlert, type PendingAlert, slotWithAlerts } from "./owner-alert.ts";
-import { type DeadLetters, HOLD_MS } from "./stale-claim.ts";
+import { type DeadLetters, lookForLateSendEvent } from "./stale-claim.ts";
 
 export type OwnerAlertDeps = {
   invoices: InvoiceTable;
@@ -132,21 +133,22 @@ export async function flushOwnerAlerts(
     }
     if (pending.sending) {
       // No marker: SES took it only if its Send event says so, and that event may wait in the events
-      // dead-letter queue. Only a sender, which can ask that queue, gives the claim up, and only
-      // while the queue is empty (as for a reminder's claim, stale-claim.ts).
+      // dead-letter queue, or be on its way back from it. Only a sender, which can ask that queue,
+      // gives the claim up, as it gives up a reminder's (stale-claim.ts).
       if (!deps.deadLetters) continue;
-      if (await deps.deadLetters.holdsAny()) {
-        const until = new Date(now.getTime() + HOLD_MS);
-        if (
-          (await deps.invoices.holdAlert(
-            tenantId,
-            invoiceNumber,
-            alertId,
-            pending.sending.claimId,
-            until,
-          )) === "ok"
-        )
-          version += 1;
+      const look = await lookForLateSendEvent(deps.deadLetters, pending.sending.quietSince, now);
+      if (look.verdict === "hold") {
+        const held = await deps.invoices.holdAlert(
+          tenantId,
+          invoiceNumber,
+          alertId,
+          pending.sending.claimId,
+          {
+            until: look.until,
+            quietSince: look.quietSince,
+          },
+        );
+        if (held === "ok") version += 1;
         continue;
       }
     }

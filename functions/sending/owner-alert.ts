@@ -26,7 +26,14 @@ export const PendingAlertSchema = OwnerAlertSchema.extend({
    * stands, and SES's Send event for it (tagged with the alert and the claim) takes it out should the
    * sender fail to. A claim older than CLAIM_TIMEOUT_MS is given up and the alert sent again.
    */
-  sending: z.object({ claimId: z.string(), at: InstantSchema }).optional(),
+  sending: z
+    .object({
+      claimId: z.string(),
+      at: InstantSchema,
+      /** When the stale claim was first seen with nothing dead-lettered (stale-claim.ts, lookForLateSendEvent). */
+      quietSince: InstantSchema.optional(),
+    })
+    .optional(),
 });
 export type PendingAlert = z.infer<typeof PendingAlertSchema>;
 

@@ -54,23 +54,18 @@ export async function settleStaleClaim(
     await recordSentEmail(deps.invoices, { tenant, stored, claim, ...marker });
     return { settled: "recorded", messageId: marker.messageId };
   }
-  if (deps.deadLetters && (await deps.deadLetters.holdsAny())) {
-    const until = new Date(now.getTime() + HOLD_MS);
-    const held = await deps.invoices.holdClaim(tenantId, invoiceNumber, claim.id, until, null);
-    return held === "ok" ? { settled: "held", until } : { settled: "conflict" };
-  }
-  const quietSince = claim.quietSince ? Date.parse(claim.quietSince) : undefined;
-  if (deps.deadLetters && (quietSince === undefined || now.getTime() - quietSince < QUIET_MS)) {
-    const since = quietSince ?? now.getTime();
-    const until = new Date(since + QUIET_MS);
-    const held = await deps.invoices.holdClaim(
-      tenantId,
-      invoiceNumber,
-      claim.id,
-      until,
-      new Date(since).toISOString(),
-    );
-    return held === "ok" ? { settled: "held", until } : { settled: "conflict" };
+  if (deps.deadLetters) {
+    const look = await lookForLateSendEvent(deps.deadLetters, claim.quietSince, now);
+    if (look.verdict === "hold") {
+      const held = await deps.invoices.holdClaim(
+        tenantId,
+        invoiceNumber,
+        claim.id,
+        look.until,
+        look.quietSince,
+      );
+      return held === "ok" ? { settled: "held", until: look.until } : { settled: "conflict" };
+    }
   }
   const released = await deps.invoices.settleClaim({
     before: stored.invoice,
@@ -81,4 +76,26 @@ export async function settleStaleClaim(
     releasedClaims: [...(stored.releasedClaims ?? []), claim],
   });
   return released === "ok" ? { settled: "released" } : { settled: "conflict" };
+}
+
+export type LateSendEventLook =
+  | { verdict: "hold"; until: Date; quietSince: string | null }
+  | { verdict: "release" };
+
+/**
+ * Steps 2 and 3 above, for any stale claim without its marker (a reminder's, an owner alert's):
+ * held while the events dead-letter queue holds anything (and the quiet period forgotten), held
+ * again at the first look that finds it empty, released only at a look a quiet period later.
+ */
+export async function lookForLateSendEvent(
+  deadLetters: DeadLetters,
+  quietSince: string | undefined,
+  now: Date,
+): Promise<LateSendEventLook> {
+  if (await deadLetters.holdsAny()) {
+    return { verdict: "hold", until: new Date(now.getTime() + HOLD_MS), quietSince: null };
+  }
+  const since = quietSince ? Date.parse(quietSince) : now.getTime();
+  if (quietSince !== undefined && now.getTime() - since >= QUIET_MS) return { verdict: "release" };
+  return { verdict: "hold", until: new Date(since + QUIET_MS), quietSince: new Date(since).toISOString() };
 }

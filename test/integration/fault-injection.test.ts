@@ -807,7 +807,16 @@ describe("exactly once, and never after a stop: the send path under fire", () =>
         (event) => event.type === "contact_failed" && event.reason !== "refused",
       ).length;
       expect(unreachable, `seed ${seed}: the bounce and the complaint`).toBe(2);
-      expect(alerts.length, `seed ${seed}: owner alerts`).toBe(handovers + refusals + unreachable);
+      // Which alerts went, when, for which invoice: what a failure needs to be read.
+      const sentAlerts = await Promise.all(
+        alerts.map(async (alert) => {
+          const record = await pipeline?.invoices.findMessage(alert.messageId);
+          return `${record?.invoiceNumber} at ${record?.sentAt}: ${alert.subject}`;
+        }),
+      );
+      expect(alerts.length, `seed ${seed}: owner alerts\n${sentAlerts.join("\n")}\n`).toBe(
+        handovers + refusals + unreachable,
+      );
       for (const alert of alerts) {
         const record = await pipeline.invoices.findMessage(alert.messageId);
         expect(record?.step, `seed ${seed}: an owner alert's record`).toBe("owner_alert");

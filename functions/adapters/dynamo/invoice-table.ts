@@ -461,22 +461,35 @@ export class InvoiceTable {
     invoiceNumber: string,
     alertId: string,
     claimId: string,
-    until: Date,
+    hold: {
+      until: Date;
+      /** When the stale claim was first seen with nothing dead-lettered; null forgets it. */
+      quietSince: string | null;
+    },
   ): Promise<WriteOutcome> {
-    const slot = this.slot(tenantId, invoiceNumber, until);
+    const slot = this.slot(tenantId, invoiceNumber, hold.until);
+    const quiet = hold.quietSince;
+    const set = [
+      "#version = #version + :one",
+      "alerts.#alert.sending.#at = :at",
+      ...slot.set,
+      ...(quiet === null ? [] : ["alerts.#alert.sending.quietSince = :quiet"]),
+    ];
+    const remove = quiet === null ? ["alerts.#alert.sending.quietSince"] : [];
     return conditional(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: invoiceKey(tenantId, invoiceNumber),
-          UpdateExpression: `SET #version = #version + :one, alerts.#alert.sending.#at = :at, ${slot.set.join(", ")}`,
+          UpdateExpression: updateExpression(set, remove),
           ConditionExpression: "alerts.#alert.sending.claimId = :claimId",
           ExpressionAttributeNames: { "#version": "version", "#alert": alertId, "#at": "at" },
           ExpressionAttributeValues: {
             ":one": 1,
             ":claimId": claimId,
-            ":at": new Date(until.getTime() - CLAIM_TIMEOUT_MS).toISOString(),
+            ":at": new Date(hold.until.getTime() - CLAIM_TIMEOUT_MS).toISOString(),
             ...slot.values,
+            ...(quiet === null ? {} : { ":quiet": quiet }),
           },
         }),
       ),
