@@ -352,10 +352,15 @@ async function settleOwnClaim(
 ): Promise<"ok" | "conflict"> {
   let current: StoredInvoice | undefined = claimed;
   for (let attempt = 0; attempt < ATTEMPTS && current?.claim?.id === claim.id; attempt++) {
+    const { events, ...changed } = change(current);
+    // The change's timeline step goes first, keyed by the claim: should the settle fail after it,
+    // the claim still stands and is settled again, and the step is not lost between two writes.
+    if (events.length > 0) await deps.invoices.putClaimStep(current.invoice, claim, events);
     const outcome = await deps.invoices.settleClaim({
       before: current.invoice,
       claimId: claim.id,
-      ...change(current),
+      events: [],
+      ...changed,
     });
     if (outcome === "ok") return "ok";
     current = await deps.invoices.get(claimed.invoice.tenantId, claimed.invoice.invoiceNumber);

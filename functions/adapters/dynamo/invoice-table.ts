@@ -377,6 +377,20 @@ export class InvoiceTable {
     );
   }
 
+  /**
+   * The timeline step of a claim that ends without a send (SES refused the email), written before
+   * the claim is settled and under the key a sent marker would have: writing it again writes the
+   * same item, and without `sent` it never reads as a marker.
+   */
+  async putClaimStep(invoice: Invoice, claim: Claim, events: TimelineEvent[]): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: this.timelineItem(invoice, events, `${claim.at}#${claim.id}`),
+      }),
+    );
+  }
+
   /** What SES accepted for this claim, if the sender got as far as writing it down. */
   async sentMarker(tenantId: string, invoiceNumber: string, claim: Claim): Promise<SentMarker | undefined> {
     const { Item } = await this.client.send(
