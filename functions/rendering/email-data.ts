@@ -53,14 +53,23 @@ export const EmailDataSchema = z.object({
   }),
   /** When the email goes out: "days overdue" counts to this moment. */
   sentAt: InstantSchema,
-  /** Reminder fees charged so far, this email's included. */
+  /**
+   * The amounts the email states, decided by the domain (#domain/invoice/amount-due.ts): the
+   * invoice still owed, the reminder fees so far (this email's own among them), interest to sentAt
+   * and the fixed compensation, and their sum. The renderer adds nothing.
+   */
+  outstanding: Minor,
   fees: Minor.default(0),
-  /** Statutory interest accrued until sentAt, and the annual rate it ran at (basis points). */
+  stageFee: Minor.default(0),
   interest: Minor.default(0),
+  /** The annual rate the interest ran at (basis points). */
   interestRateBp: z.number().int().nonnegative().optional(),
   compensation: Minor.default(0),
-  /** The pay-by date the email states. */
+  amountDue: Minor,
+  /** The pay-by date the email states (never before sentAt's day: the ladder decides it). */
   deadline: IsoDateSchema.optional(),
+  /** The hand-over letter: the deadline the final notice stated. */
+  finalNoticeDeadline: IsoDateSchema.optional(),
   earlyPaymentDiscount: z
     .object({ rateBp: z.number().int(), until: IsoDateSchema, discountedAmount: Minor })
     .optional(),

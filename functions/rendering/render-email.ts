@@ -42,8 +42,13 @@ function formattingLocale(locale: string | undefined, language: string): string 
   return found;
 }
 
-/** The part of the data that some emails cannot be written without. */
-const REQUIRED: Partial<Record<TemplateName, "installment" | "payment" | "alert">> = {
+/**
+ * The part of the data that some emails cannot be written without: a reminder that asks for payment
+ * by a date is given the date, never left to fall back on another.
+ */
+const REQUIRED: Partial<Record<TemplateName, "installment" | "payment" | "alert" | "deadline">> = {
+  reminder_2: "deadline",
+  final_notice: "deadline",
   payment_plan_installment: "installment",
   payment_received: "payment",
   owner_alert: "alert",

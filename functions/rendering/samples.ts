@@ -73,7 +73,7 @@ export const SAMPLE_DEBTORS: Readonly<Record<Language, Debtor>> = {
 const STAGE_FACTS: Readonly<Record<TemplateName, Partial<EmailData>>> = {
   courtesy: {
     sentAt: "2026-11-13T09:00:00.000Z",
-    earlyPaymentDiscount: { rateBp: 200, until: "2026-11-11", discountedAmount: 1_225_000 },
+    earlyPaymentDiscount: { rateBp: 200, until: "2026-11-15", discountedAmount: 1_225_000 },
   },
   reminder_1: { sentAt: "2026-11-23T09:00:00.000Z" },
   reminder_2: {
@@ -95,7 +95,7 @@ const STAGE_FACTS: Readonly<Record<TemplateName, Partial<EmailData>>> = {
     fees: 7000,
     interest: 19_315,
     interestRateBp: 1200,
-    deadline: "2027-01-04",
+    finalNoticeDeadline: "2027-01-04",
   },
   payment_plan_installment: {
     sentAt: "2026-12-11T09:00:00.000Z",
@@ -110,6 +110,9 @@ const STAGE_FACTS: Readonly<Record<TemplateName, Partial<EmailData>>> = {
 
 export function sampleEmail(template: TemplateName, language: Language): EmailData {
   const debtor = SAMPLE_DEBTORS[language];
+  const facts = STAGE_FACTS[template];
+  const amountPaid = template === "payment_received" ? 500_000 : 0;
+  const outstanding = 1_250_000 - amountPaid;
   return {
     tenant: {
       name: "Nordlys Regnskap",
@@ -126,7 +129,7 @@ export function sampleEmail(template: TemplateName, language: Language): EmailDa
       invoiceNumber: "2026-1001",
       currency: debtor.currency,
       amount: 1_250_000,
-      amountPaid: template === "payment_received" ? 500_000 : 0,
+      amountPaid,
       issueDate: "2026-11-01",
       dueDate: "2026-11-16",
       paymentUrl: "https://pay.example/2026-1001",
@@ -136,6 +139,9 @@ export function sampleEmail(template: TemplateName, language: Language): EmailDa
           : { type: "rf", display: "RF18 5390 0754 7034" },
     },
     sentAt: "2026-11-23T09:00:00.000Z",
-    ...STAGE_FACTS[template],
+    outstanding,
+    // The sum the pipeline states (#domain/invoice/amount-due.ts), of the facts above.
+    amountDue: outstanding + (facts.fees ?? 0) + (facts.interest ?? 0) + (facts.compensation ?? 0),
+    ...facts,
   };
 }

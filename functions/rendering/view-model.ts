@@ -79,22 +79,25 @@ export function buildView(
   const date = (iso: string) => dateFormat.format(new Date(`${iso}T00:00:00Z`));
   const percent = (bp: number) => percentFormat.format(bp / 10_000);
 
-  const outstanding = Math.max(0, invoice.amount - invoice.amountPaid);
-  const totalDue = outstanding + data.fees + data.interest + data.compensation;
+  const { outstanding, amountDue: totalDue } = data;
+  // The hand-over letter refers back to the deadline its final notice stated; every other email
+  // states its own. Neither is ever made up here: the ladder decided both (#domain/ladder/ladder.ts).
+  const statedDeadline = template === "collection" ? data.finalNoticeDeadline : data.deadline;
   const sentOn = localDateOf(new Date(data.sentAt), customer.timeZone);
   const rate = data.interestRateBp === undefined ? "" : percent(data.interestRateBp);
   const values = {
     name: customer.name,
     customer: customer.name,
     number: invoice.invoiceNumber,
-    amount: money(template === "courtesy" ? outstanding : totalDue),
+    amount: money(totalDue),
     dueDate: date(invoice.dueDate),
-    deadline: data.deadline ? date(data.deadline) : date(invoice.dueDate),
+    deadline: statedDeadline ? date(statedDeadline) : "",
     days: Math.max(0, daysBetween(invoice.dueDate, sentOn)),
     tenant: tenant.legalName ?? tenant.name,
     replyTo: tenant.replyTo,
     rate,
-    fee: money(data.fees),
+    // This email's own fee: what a sentence about "the fee added" means.
+    fee: money(data.stageFee),
     kind: data.alert?.kind ?? "other",
     email: data.alert?.email ?? "",
     type: invoice.paymentReference?.type ?? "other",
@@ -121,7 +124,7 @@ export function buildView(
       ...(data.compensation > 0
         ? [[t("common.compensation"), money(data.compensation)] as [string, string]]
         : []),
-      [t("common.amountDue"), money(template === "courtesy" ? outstanding : totalDue), true],
+      [t("common.amountDue"), money(totalDue), true],
       ...(data.deadline ? [[t("common.payBy"), date(data.deadline)] as [string, string]] : []),
     ]);
 
@@ -200,11 +203,7 @@ export function buildView(
       paragraphs.push(say("body"));
       if (data.alert?.detail) paragraphs.push(say("detail", { detail: data.alert.detail }));
       paragraphs.push(say("action"));
-      rows = rowsOf([
-        [t("common.invoiceNumber"), invoice.invoiceNumber],
-        [t("common.dueDate"), date(invoice.dueDate)],
-        [t("common.amountDue"), money(outstanding), true],
-      ]);
+      rows = amountRows();
       break;
   }
 
@@ -240,7 +239,7 @@ export function buildView(
     paragraphs,
     notice,
     rows,
-    payButton: payButtonOf(template, data, t, money(template === "courtesy" ? outstanding : totalDue)),
+    payButton: payButtonOf(template, data, t, money(totalDue)),
     payment: ASKS_FOR_PAYMENT.has(template) ? paymentDetailsOf(data, t) : null,
     closing,
     signoff: t("common.signoff"),

@@ -1,7 +1,7 @@
 /**
  * A claim marks a step (a stage, or an installment reminder) as being sent right now. It is
  * written before SES is called and cleared when the send is recorded, so that nobody sends the
- * same step while it stands. It carries what the email stated (fee, interest, deadline), so
+ * same step while it stands. It carries what the email stated (fee, interest, compensation, deadline), so
  * whoever completes it — the sender, or the events Lambda on SES's Send event — records exactly
  * what went out. The protocol is written down in docs/DATA-MODEL.md.
  */
@@ -26,6 +26,7 @@ export const ClaimedStepSchema = z.discriminatedUnion("type", [
     stage: StageSchema,
     fee: z.number().int().nonnegative(),
     interest: z.number().int().nonnegative(),
+    compensation: z.number().int().nonnegative().default(0),
     deadline: IsoDateSchema.optional(),
   }),
   z.object({ type: z.literal("installment"), installment: z.number().int().nonnegative() }),

@@ -41,6 +41,7 @@ function recordStep(invoice: Invoice, claim: Claim, messageId: string): Transiti
         at: claim.at,
         fee: step.fee,
         interest: step.interest,
+        compensation: step.compensation,
         deadline: step.deadline,
         messageId,
       })

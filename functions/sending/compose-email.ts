@@ -4,9 +4,9 @@
  */
 
 import type { OutgoingEmail } from "#adapters/ses/mailer.ts";
-import { addDays } from "#domain/calendar/iso-date.ts";
 import { localDateOf } from "#domain/calendar/zoned-time.ts";
-import { type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";
+import { type AmountDue, amountDueOf } from "#domain/invoice/amount-due.ts";
+import { discountOfferOf, type Invoice } from "#domain/invoice/invoice.ts";
 import type { Step } from "#domain/ladder/ladder.ts";
 import { statutoryRateOn } from "#domain/rules/interest.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
@@ -66,42 +66,59 @@ export function emailSubjectOf(
 
 export function emailDataFor(tenant: Tenant, invoice: Invoice, step: Step, sentAt: Date): EmailData {
   const sentOn = localDateOf(sentAt, invoice.customer.timeZone);
-  const feesSoFar = invoice.stagesSent.reduce((sum, sent) => sum + sent.fee, 0);
-  const outstanding = outstandingOf(invoice);
-  const discount = invoice.earlyPaymentDiscount;
   const installments = invoice.installments ?? [];
+  if (step.type === "installment") {
+    return {
+      ...emailSubjectOf(tenant, invoice),
+      sentAt: sentAt.toISOString(),
+      ...emailAmountsOf(amountDueOf(invoice)),
+      installment: {
+        index: step.installment + 1,
+        count: installments.length,
+        dueDate: step.dueDate,
+        amount: step.amount.amount,
+      },
+    };
+  }
+  const due = amountDueOf(invoice, step);
   const rate = statutoryRateOn({
     country: invoice.customer.country,
     customerType: invoice.customer.type,
     dueDate: invoice.dueDate,
     on: sentOn,
   });
+  // Offered only while it can still be taken: a discount whose last day has passed is no offer.
+  const offer = discountOfferOf(invoice);
+  const discountOpen =
+    step.stage === "courtesy" && offer && !invoice.discountGranted && offer.until >= sentOn;
   return {
     ...emailSubjectOf(tenant, invoice),
     sentAt: sentAt.toISOString(),
-    ...(step.type === "stage"
+    ...emailAmountsOf(due),
+    interestRateBp: due.interest > 0 && rate !== null ? rate : undefined,
+    deadline: step.deadline,
+    finalNoticeDeadline: step.finalNoticeDeadline,
+    earlyPaymentDiscount: discountOpen
       ? {
-          fees: feesSoFar + step.fee.amount,
-          interest: step.interest.amount,
-          interestRateBp: step.interest.amount > 0 && rate !== null ? rate : undefined,
-          deadline: step.deadline,
+          rateBp: offer.rateBp,
+          until: offer.until,
+          discountedAmount: Math.max(0, due.outstanding - offer.amount),
         }
-      : {
-          installment: {
-            index: step.installment + 1,
-            count: installments.length,
-            dueDate: step.dueDate,
-            amount: step.amount.amount,
-          },
-        }),
-    earlyPaymentDiscount:
-      step.type === "stage" && step.stage === "courtesy" && discount
-        ? {
-            rateBp: discount.rateBp,
-            until: addDays(invoice.issueDate, discount.withinDays),
-            discountedAmount: outstanding - Math.round((invoice.amount * discount.rateBp) / 10_000),
-          }
-        : undefined,
+      : undefined,
+  };
+}
+
+/** The amounts an email states, as the domain decided them (amount-due.ts). */
+export function emailAmountsOf(
+  due: AmountDue,
+): Pick<EmailData, "outstanding" | "fees" | "stageFee" | "interest" | "compensation" | "amountDue"> {
+  return {
+    outstanding: due.outstanding,
+    fees: due.fees,
+    stageFee: due.stageFee,
+    interest: due.interest,
+    compensation: due.compensation,
+    amountDue: due.total,
   };
 }
 

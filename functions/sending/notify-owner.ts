@@ -20,12 +20,13 @@ import { randomUUID } from "node:crypto";
 import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
 import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
+import { amountDueOf } from "#domain/invoice/amount-due.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import { renderEmail } from "#rendering/render-email.ts";
 import { CLAIM_TIMEOUT_MS } from "./claim.ts";
-import { emailSubjectOf, type SenderConfig } from "./compose-email.ts";
+import { emailAmountsOf, emailSubjectOf, type SenderConfig } from "./compose-email.ts";
 import { type OwnerAlert, type PendingAlert, slotWithAlerts } from "./owner-alert.ts";
 import { type DeadLetters, lookForLateSendEvent } from "./stale-claim.ts";
 
@@ -51,6 +52,8 @@ export async function notifyOwner(
   const rendered = renderEmail("owner_alert", tenant.defaultLanguage, {
     ...emailSubjectOf(tenant, invoice),
     sentAt: at.toISOString(),
+    // The whole claim as the debtor was last told it: fees, interest and compensation included.
+    ...emailAmountsOf(amountDueOf(invoice)),
     alert,
   });
   const result = await deps.mailer.send({

@@ -6,7 +6,7 @@
  * docs/DATA-MODEL.md, "The claim protocol".
  */
 import { randomUUID } from "node:crypto";
-import type { InvoiceTable, NextSlot, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+import type { InvoiceTable, NextSlot, RefusedMarker, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
 import type { StoredTenant, TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
@@ -80,6 +80,7 @@ function claimedStepOf(step: Step): ClaimedStep {
         stage: step.stage,
         fee: step.fee.amount,
         interest: step.interest.amount,
+        compensation: step.compensation.amount,
         deadline: step.deadline,
       }
     : { type: "installment", installment: step.installment };
@@ -114,7 +115,7 @@ async function attemptOnce(
       ? await flushed(deps, tenantRecord.tenant, read, now, alerts)
       : read;
   if (!stored) return { outcome: "unknown_invoice" };
-  if (stored.claim) return settleStandingClaim(deps, stored, stored.claim, tenantRecord.tenant, now);
+  if (stored.claim) return settleStandingClaim(deps, stored, stored.claim, tenantRecord.tenant, now, alerts);
 
   const { tenant } = tenantRecord;
   const { invoice, events } = applyDueTransitions(stored.invoice, tenant.policy, now);
@@ -157,6 +158,7 @@ async function settleStandingClaim(
   claim: Claim,
   tenant: Tenant,
   now: Date,
+  alerts: Flushed,
 ): Promise<SendOutcome | "conflict"> {
   const { tenantId, invoiceNumber } = stored.invoice;
   if (!isStale(claim, now)) {
@@ -168,6 +170,11 @@ async function settleStandingClaim(
   }
   const settled = await settleStaleClaim(deps, tenant, stored, claim, now);
   if (settled.settled === "held") return { outcome: "claim_held", until: settled.until.toISOString() };
+  if (settled.settled === "refused") {
+    const { code, reason } = settled.refused;
+    const failure: SendFailure = { scope: "message", outcome: "not_sent", code, message: reason };
+    return refuse(deps, stored, claim, tenant, failure, now, alerts);
+  }
   // Recorded or released: the invoice is free again, and may be due for its next step.
   return "conflict";
 }
@@ -268,6 +275,8 @@ type ClaimChange = {
   events: TimelineEvent[];
   next: NextSlot;
   alerts?: StoredInvoice["alerts"];
+  /** SES refused the email for good: its step is written as a refused marker first. */
+  refused?: RefusedMarker;
 };
 
 /**
@@ -332,7 +341,7 @@ async function refuse(
       [`refused-${claim.id}`]: { kind: "refused", email, detail: failure.message, at },
     });
     const next = slotWithAlerts(slotOf(decideNextAction(after, tenant.policy, now)), alerts, now);
-    return { after, events, next, alerts };
+    return { after, events, next, alerts, refused: { code: failure.code, reason: failure.message } };
   });
   if (outcome === "conflict") return "conflict";
   await flushAlertsOf(deps, tenant, claimed.invoice, now, alerts);
@@ -352,14 +361,14 @@ async function settleOwnClaim(
 ): Promise<"ok" | "conflict"> {
   let current: StoredInvoice | undefined = claimed;
   for (let attempt = 0; attempt < ATTEMPTS && current?.claim?.id === claim.id; attempt++) {
-    const { events, ...changed } = change(current);
-    // The change's timeline step goes first, keyed by the claim: should the settle fail after it,
-    // the claim still stands and is settled again, and the step is not lost between two writes.
-    if (events.length > 0) await deps.invoices.putClaimStep(current.invoice, claim, events);
+    const { events, refused, ...changed } = change(current);
+    // A refusal's timeline step goes first, keyed by the claim: should the settle fail after it, the
+    // claim still stands, and whoever finds it stale finishes the refusal rather than send again.
+    if (refused) await deps.invoices.putRefusedMarker(current.invoice, claim, events, refused);
     const outcome = await deps.invoices.settleClaim({
       before: current.invoice,
       claimId: claim.id,
-      events: [],
+      events: refused ? [] : events,
       ...changed,
     });
     if (outcome === "ok") return "ok";

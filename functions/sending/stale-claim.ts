@@ -4,7 +4,8 @@
  * index brings the invoice back at the claim's stale time — settles it by what can be known:
  *
  * 1. The marker (the claim's timeline step with SES's message id) is there: SES accepted the email
- *    and the sender died while recording it. The record is completed; nothing is sent again.
+ *    and the sender died while recording it. The record is completed; nothing is sent again. Or
+ *    the step says SES refused the email for good: the refusal is finished, nothing is sent again.
  * 2. No marker, and SES events wait in the events dead-letter queue: one of them may be this claim's
  *    Send event, the only other proof that SES took the email. The claim is held until the queue is
  *    empty (an operator replays or removes what is there; its alarm has fired).
@@ -15,7 +16,7 @@
  *    for a replay: `dun redrive events` empties the dead-letter queue into the events queue, and the
  *    events it moved are applied within the retry budget, which the quiet period is longer than.
  */
-import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+import type { InvoiceTable, RefusedMarker, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import type { Claim } from "./claim.ts";
 import { recordSentEmail } from "./complete-claim.ts";
@@ -38,6 +39,8 @@ export type StaleClaimSettled =
   | { settled: "recorded"; messageId: string }
   | { settled: "held"; until: Date }
   | { settled: "released" }
+  /** SES refused the email for good (its refused marker says so): the refusal is to be finished. */
+  | { settled: "refused"; refused: RefusedMarker }
   /** Someone else settled or changed it first: read the invoice again. */
   | { settled: "conflict" };
 
@@ -49,11 +52,13 @@ export async function settleStaleClaim(
   now: Date,
 ): Promise<StaleClaimSettled> {
   const { tenantId, invoiceNumber } = stored.invoice;
-  const marker = await deps.invoices.sentMarker(tenantId, invoiceNumber, claim);
-  if (marker) {
-    await recordSentEmail(deps.invoices, { tenant, stored, claim, ...marker });
-    return { settled: "recorded", messageId: marker.messageId };
+  const outcome = await deps.invoices.claimOutcome(tenantId, invoiceNumber, claim);
+  if (outcome && "sent" in outcome) {
+    await recordSentEmail(deps.invoices, { tenant, stored, claim, ...outcome.sent });
+    return { settled: "recorded", messageId: outcome.sent.messageId };
   }
+  // SES refused it, and the sender stopped before the refusal was settled: the caller finishes it.
+  if (outcome) return { settled: "refused", refused: outcome.refused };
   if (deps.deadLetters) {
     const look = await lookForLateSendEvent(deps.deadLetters, claim.quietSince, now);
     if (look.verdict === "hold") {

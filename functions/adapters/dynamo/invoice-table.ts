@@ -68,6 +68,10 @@ export type EventStep = { key: string; events: TimelineEvent[] };
 
 /** What SES accepted for a claim, written before anything else records it (putSentMarker). */
 export type SentMarker = { messageId: string; recipients: string[] };
+/** SES refused a claim's email for good: what it said, so whoever settles the claim finishes the refusal. */
+export type RefusedMarker = { code: string; reason: string };
+/** What a claim's step item says became of its email, if anything. */
+export type ClaimOutcome = { sent: SentMarker } | { refused: RefusedMarker };
 /** When the invoice next needs the dispatcher; undefined takes it off the due index. */
 export type NextSlot = Date | undefined;
 export type WriteOutcome = "ok" | "conflict";
@@ -104,6 +108,7 @@ function storedInvoiceOf(Item: Record<string, unknown>): StoredInvoice {
 const RELEASED_CLAIMS_KEPT = 5;
 
 const SentMarkerSchema = z.object({ messageId: z.string(), recipients: z.array(z.string()) });
+const RefusedMarkerSchema = z.object({ code: z.string(), reason: z.string() });
 
 /** BatchGetItem takes at most 100 keys, BatchWriteItem 25 items. */
 const BATCH_GET_LIMIT = 100;
@@ -378,21 +383,34 @@ export class InvoiceTable {
   }
 
   /**
-   * The timeline step of a claim that ends without a send (SES refused the email), written before
-   * the claim is settled and under the key a sent marker would have: writing it again writes the
-   * same item, and without `sent` it never reads as a marker.
+   * The timeline step of a claim whose email SES refused for good, written before the claim is
+   * settled and under the key a sent marker would have: writing it again writes the same item, and
+   * whoever later finds the claim standing finds the refusal and finishes it instead of sending
+   * again (claimOutcome).
    */
-  async putClaimStep(invoice: Invoice, claim: Claim, events: TimelineEvent[]): Promise<void> {
+  async putRefusedMarker(
+    invoice: Invoice,
+    claim: Claim,
+    events: TimelineEvent[],
+    refused: RefusedMarker,
+  ): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: this.timelineItem(invoice, events, `${claim.at}#${claim.id}`),
+        Item: {
+          ...this.timelineItem(invoice, events, `${claim.at}#${claim.id}`),
+          refused: { code: refused.code, reason: refused.reason },
+        },
       }),
     );
   }
 
-  /** What SES accepted for this claim, if the sender got as far as writing it down. */
-  async sentMarker(tenantId: string, invoiceNumber: string, claim: Claim): Promise<SentMarker | undefined> {
+  /** What became of this claim's email, if its sender got as far as writing it down. */
+  async claimOutcome(
+    tenantId: string,
+    invoiceNumber: string,
+    claim: Claim,
+  ): Promise<ClaimOutcome | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -401,7 +419,9 @@ export class InvoiceTable {
       }),
     );
     const sent = SentMarkerSchema.safeParse(Item?.sent);
-    return sent.success ? sent.data : undefined;
+    if (sent.success) return { sent: sent.data };
+    const refused = RefusedMarkerSchema.safeParse(Item?.refused);
+    return refused.success ? { refused: refused.data } : undefined;
   }
 
   /**

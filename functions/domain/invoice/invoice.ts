@@ -3,6 +3,7 @@
  * integer minor units of `currency`; dates are calendar dates in the debtor's zone; instants UTC.
  */
 import * as z from "zod";
+import { addDays, type IsoDate } from "#domain/calendar/iso-date.ts";
 import { PaymentReferenceSchema } from "#domain/payment/payment-reference.ts";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 import { InvoiceStateSchema, StageSchema } from "#domain/vocabulary.ts";
@@ -45,6 +46,8 @@ export const SentStageSchema = z.object({
   at: InstantSchema,
   fee: Minor,
   interest: Minor,
+  /** The fixed recovery compensation the stage claimed (its running total, not an addition). */
+  compensation: Minor.default(0),
   deadline: IsoDateSchema.optional(),
   /** SES's id for the email, which its events carry. */
   messageId: z.string().optional(),
@@ -71,6 +74,8 @@ export const InvoiceSchema = z.object({
     .array(z.object({ description: z.string(), quantity: z.string().optional(), amount: Minor }))
     .optional(),
   earlyPaymentDiscount: z.object({ rateBp: z.number().int(), withinDays: z.number().int() }).optional(),
+  /** The early-payment discount the debtor took by paying the discounted amount in time. */
+  discountGranted: Minor.optional(),
   reminderFeeAgreed: z.boolean(),
   status: InvoiceStateSchema,
   payments: z.array(z.object({ amount: Minor, date: IsoDateSchema, reference: z.string().optional() })),
@@ -91,24 +96,46 @@ export const InvoiceSchema = z.object({
 });
 export type Invoice = z.infer<typeof InvoiceSchema>;
 
-/** What the debtor still owes of the invoice itself (fees and interest are claimed separately). */
-export function outstandingOf(invoice: Pick<Invoice, "amount" | "amountPaid">): number {
-  return Math.max(0, invoice.amount - invoice.amountPaid);
+type Balance = Pick<Invoice, "amount" | "amountPaid" | "discountGranted">;
+
+/** What settles the invoice itself: its amount, less an early-payment discount the debtor took. */
+export function payableOf(invoice: Balance): number {
+  return invoice.amount - (invoice.discountGranted ?? 0);
 }
 
-/** Paid beyond the invoice total. Derived, never stored, so it cannot disagree with the payments. */
-export function creditOf(invoice: Pick<Invoice, "amount" | "amountPaid">): number {
-  return Math.max(0, invoice.amountPaid - invoice.amount);
+/** What the debtor still owes of the invoice itself (fees and interest are claimed separately). */
+export function outstandingOf(invoice: Balance): number {
+  return Math.max(0, payableOf(invoice) - invoice.amountPaid);
+}
+
+/** Paid beyond what settles the invoice. Derived, never stored, so it cannot disagree with the payments. */
+export function creditOf(invoice: Balance): number {
+  return Math.max(0, invoice.amountPaid - payableOf(invoice));
 }
 
 /**
  * The state an invoice returns to when nothing holds it (no dispute, pause, promise or bounce):
  * decided by its balance and whether a payment plan runs.
  */
-export function balanceState(invoice: Pick<Invoice, "amount" | "amountPaid" | "installments">) {
-  if (invoice.amountPaid >= invoice.amount) return "paid" as const;
+export function balanceState(invoice: Balance & Pick<Invoice, "installments">) {
+  if (invoice.amountPaid >= payableOf(invoice)) return "paid" as const;
   if (invoice.installments) return "payment_plan" as const;
   return invoice.amountPaid > 0 ? ("partially_paid" as const) : ("open" as const);
+}
+
+/** The early-payment discount an invoice offers: the last day it holds, and what it takes off. */
+export type DiscountOffer = { rateBp: number; until: IsoDate; amount: number };
+
+export function discountOfferOf(
+  invoice: Pick<Invoice, "amount" | "issueDate" | "earlyPaymentDiscount">,
+): DiscountOffer | undefined {
+  const discount = invoice.earlyPaymentDiscount;
+  if (!discount || discount.rateBp <= 0) return undefined;
+  return {
+    rateBp: discount.rateBp,
+    until: addDays(invoice.issueDate, discount.withinDays),
+    amount: Math.round((invoice.amount * discount.rateBp) / 10_000),
+  };
 }
 
 /** A new invoice from a validated upload. */

@@ -26,6 +26,8 @@ export const TimelineEventSchema = z.discriminatedUnion("type", [
     amount: Minor,
     date: IsoDateSchema,
     reference: z.string().optional(),
+    /** The early-payment discount this payment earned: paid in time, it settles the invoice. */
+    discount: Minor.optional(),
     /** What is still owed after it; negative would be a credit, which `credit` holds instead. */
     outstanding: Minor,
     /** Paid beyond the invoice total: owed back to the customer or set off against later invoices. */
@@ -63,6 +65,7 @@ export const TimelineEventSchema = z.discriminatedUnion("type", [
     stage: StageSchema,
     fee: Minor,
     interest: Minor,
+    compensation: Minor.optional(),
     deadline: IsoDateSchema.optional(),
   }),
   z.object({ ...base, type: z.literal("installment_reminder_sent"), installment: z.number().int() }),

@@ -7,7 +7,15 @@
 import { addDays, compareDates } from "#domain/calendar/iso-date.ts";
 import { err, ok, type Result } from "#domain/result.ts";
 import { INVOICE_STATES, type InvoiceState, TERMINAL_STATES } from "#domain/vocabulary.ts";
-import { balanceState, creditOf, type Installment, type Invoice, outstandingOf } from "./invoice.ts";
+import {
+  balanceState,
+  creditOf,
+  discountOfferOf,
+  type Installment,
+  type Invoice,
+  outstandingOf,
+  payableOf,
+} from "./invoice.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
 export type Action =
@@ -154,6 +162,18 @@ function fillInstallments(installments: readonly Installment[], amount: number):
   });
 }
 
+/**
+ * The early-payment discount a payment earns: the invoice offers one, the money arrived by its last
+ * day, and what was paid by then covers the discounted amount (but not the whole). Paying the
+ * discounted amount in time settles the invoice; the discount is not owed back later.
+ */
+function discountTakenBy(invoice: Invoice, amountPaid: number, paidOn: string): number {
+  const offer = discountOfferOf(invoice);
+  if (!offer || invoice.discountGranted !== undefined || paidOn > offer.until) return 0;
+  if (amountPaid >= invoice.amount || amountPaid < invoice.amount - offer.amount) return 0;
+  return offer.amount;
+}
+
 export function recordPayment(
   invoice: Invoice,
   payment: { amount: number; date: string; at: string; reference?: string },
@@ -166,10 +186,12 @@ export function recordPayment(
   const amountPaid = invoice.amountPaid + payment.amount;
   if (!Number.isSafeInteger(amountPaid)) return invalid("record_payment", "amount", "is too large");
   const installments = invoice.installments && fillInstallments(invoice.installments, payment.amount);
+  const discount = discountTakenBy(invoice, amountPaid, payment.date);
   let next: Invoice = {
     ...invoice,
     amountPaid,
     installments,
+    ...(discount > 0 ? { discountGranted: discount } : {}),
     payments: [
       ...invoice.payments,
       { amount: payment.amount, date: payment.date, reference: payment.reference },
@@ -182,11 +204,12 @@ export function recordPayment(
       amount: payment.amount,
       date: payment.date,
       reference: payment.reference,
+      ...(discount > 0 ? { discount } : {}),
       outstanding: outstandingOf(next),
       credit: creditOf(next),
     },
   ];
-  if (amountPaid >= invoice.amount) {
+  if (amountPaid >= payableOf(next)) {
     // Settled: whatever held the invoice (a dispute, a pause, a plan, a bounce) no longer matters.
     const { installments: _i, ...rest } = released(next);
     next = { ...rest, status: "paid" };
@@ -377,6 +400,7 @@ export function recordStageSent(
     at: string;
     fee: number;
     interest: number;
+    compensation?: number;
     deadline?: string;
     messageId?: string;
   },
@@ -393,6 +417,7 @@ export function recordStageSent(
       stage: sent.stage,
       fee: sent.fee,
       interest: sent.interest,
+      ...(sent.compensation ? { compensation: sent.compensation } : {}),
       deadline: sent.deadline,
     },
   ];
@@ -401,7 +426,10 @@ export function recordStageSent(
   const { sendBlocked: _b, ...rest } = invoice;
   const next: Invoice = {
     ...rest,
-    stagesSent: [...invoice.stagesSent, { ...sent, delivery: "sent", softBounces: [] }],
+    stagesSent: [
+      ...invoice.stagesSent,
+      { ...sent, compensation: sent.compensation ?? 0, delivery: "sent", softBounces: [] },
+    ],
     status: handedOver ? "collection" : invoice.status,
   };
   return moved(invoice, next, sent.at, events);

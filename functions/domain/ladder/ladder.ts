@@ -20,7 +20,7 @@ import type { SendBlocked } from "#domain/invoice/send-blocked.ts";
 import type { Money } from "#domain/money/money.ts";
 import { rulesFor } from "#domain/rules/country-rules.ts";
 import { reminderFee } from "#domain/rules/fees.ts";
-import { statutoryInterest } from "#domain/rules/interest.ts";
+import { fixedCompensation, statutoryInterest } from "#domain/rules/interest.ts";
 import { STAGES, type Stage } from "#domain/vocabulary.ts";
 import { type Ladder, ladderFor, type Policy } from "./policy.ts";
 
@@ -35,10 +35,24 @@ export type StageStep = {
   /** The fee is lower than the policy asked for because of this country rule. */
   feeLimitedBy?: string;
   interest: Money;
-  /** The pay-by date the email states, where the stage gives one. */
+  /**
+   * The fixed recovery compensation the law gives a business creditor (claimed by the stages that
+   * claim statutory interest), as it stands after this stage: where the law counts reminder fees
+   * against it, they are already taken off.
+   */
+  compensation: Money;
+  /** The pay-by date the email states, where the stage gives one; never before the day it is sent. */
   deadline?: IsoDate;
+  /** The hand-over: the deadline the final notice stated, which passed unpaid. */
+  finalNoticeDeadline?: IsoDate;
   notifyAccountManager: boolean;
 };
+
+/**
+ * The pay-by period of a stage whose email asks for payment by a date when the policy names none:
+ * the second reminder states one, as the final notice must (the law or the policy sets that one).
+ */
+export const DEFAULT_DEADLINE_DAYS: Partial<Record<Stage, number>> = { reminder_2: 10 };
 
 export type InstallmentStep = {
   type: "installment";
@@ -178,9 +192,9 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
   const retry = retryNotBefore(invoice, stage);
   if (retry) earliest = maxDate(earliest, localDateOf(retry, calendar.timeZone));
   if (stage === "collection") {
-    const finalNotice = counted.find((sent) => sent.stage === "final_notice");
+    const noticed = counted.find((sent) => sent.stage === "final_notice");
     // The hand-over waits until the day after the deadline the final notice stated.
-    if (finalNotice?.deadline) earliest = maxDate(earliest, addDays(finalNotice.deadline, 1));
+    if (noticed?.deadline) earliest = maxDate(earliest, addDays(noticed.deadline, 1));
   }
 
   const at = businessMomentFrom(earliest, calendar, now);
@@ -224,8 +238,21 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
   const deadlineDays =
     stage === "final_notice"
       ? Math.max(stagePolicy.deadlineDays ?? 0, rules.finalNoticeDeadlineDays.value ?? 0)
-      : stagePolicy.deadlineDays;
+      : (stagePolicy.deadlineDays ?? DEFAULT_DEADLINE_DAYS[stage]);
   const daysOverdue = daysBetween(invoice.dueDate, sendDate);
+  const feesCharged = counted.reduce((sum, sent) => sum + sent.fee, 0) + fee.amount;
+  const compensation =
+    stagePolicy.interest && afterDue
+      ? fixedCompensation({
+          country: customer.country,
+          customerType: customer.type,
+          currency: invoice.currency,
+          principal: invoice.amount,
+          on: sendDate,
+          reminderFeesCharged: feesCharged,
+        })
+      : null;
+  const finalNotice = counted.find((sent) => sent.stage === "final_notice");
 
   return {
     kind: "send",
@@ -237,7 +264,9 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
       fee: { amount: fee.amount, currency: invoice.currency },
       feeLimitedBy: "limitedBy" in fee ? fee.limitedBy : undefined,
       interest: { amount: interest.amount, currency: invoice.currency },
+      compensation: { amount: compensation?.amount ?? 0, currency: invoice.currency },
       deadline: deadlineDays ? addDays(sendDate, deadlineDays) : undefined,
+      finalNoticeDeadline: stage === "collection" ? finalNotice?.deadline : undefined,
       notifyAccountManager:
         customer.accountManagerEmail !== undefined &&
         (stagePolicy.notifyAccountManager ?? daysOverdue >= ACCOUNT_MANAGER_DEFAULT_DAYS_OVERDUE),
