@@ -1,8 +1,9 @@
 /**
  * Tenants in DynamoDB, stored in their input form (policyInputOf) so that reading parses them back
- * to the same tenant. One stored before payment accounts per country is read in its old payment
- * shape and written back in the new one the next time it is stored. The addresses a tenant must never email again (complaints, hard bounces)
- * live on the tenant item as a set, so the sender learns them with the same read as the tenant.
+ * to the same tenant. One stored before payment accounts per country keeps its old payment shape
+ * in the table, and is read as accounts each time (StoredTenantSchema). The addresses a tenant
+ * must never email again (complaints, hard bounces) live on the tenant item as a set, so the
+ * sender learns them with the same read as the tenant.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Policy, policyInputOf } from "#domain/ladder/policy.ts";
