@@ -376,9 +376,9 @@ program
   .argument("<file>", "the tenant as JSON")
   .option("--table <name>", tableOption)
   .action((file: string, options: { table?: string }, command: Command) =>
-    run(command, async ({ out, json }) => {
+    run(command, async ({ out, err, json }) => {
       const tenant = await putTenant(
-        { ...tables(options.table), out: json ? { write: () => {} } : out },
+        { ...tables(options.table), out: json ? { write: () => {} } : out, err },
         file,
       );
       if (json) writeJson(out, { tenantId: tenant.id });

@@ -1,6 +1,7 @@
 /** `dun tenant put FILE`: a new tenant from a JSON file, checked against TenantSchema before anything is written. */
 import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { fieldErrorsOf } from "#api/problem.ts";
+import { currenciesTaken } from "#domain/payment/payment-account.ts";
 import { type Tenant, TenantSchema } from "#domain/tenant/tenant.ts";
 import { CliError, type Output, readText } from "./command.ts";
 
@@ -8,6 +9,8 @@ export type PutTenantDeps = {
   tenants: Pick<TenantTable, "get" | "put">;
   tableName: string;
   out: Output;
+  /** Where a tenant that is stored but whose emails would lack bank details is pointed out. */
+  err?: Output;
 };
 
 export async function putTenant(deps: PutTenantDeps, file: string): Promise<Tenant> {
@@ -21,7 +24,23 @@ export async function putTenant(deps: PutTenantDeps, file: string): Promise<Tena
   }
   await deps.tenants.put(tenant);
   deps.out.write(`${tenant.id}\n`);
+  const warning = paymentWarningOf(tenant);
+  if (warning) deps.err?.write(`${warning}\n`);
   return tenant;
+}
+
+/**
+ * A tenant with no account for a currency is still stored, not refused: its invoices in that
+ * currency may be paid through their pay links, and dun is not told which currencies will come.
+ * But every such email goes out without bank details, which the operator should know now.
+ */
+export function paymentWarningOf(tenant: Tenant): string | undefined {
+  const taken = currenciesTaken(tenant.payment.accounts);
+  if (taken === "any") return undefined;
+  if (taken.length === 0) {
+    return `warning: tenant ${tenant.id} has no payment accounts (payment.accounts): its emails show no bank details, only an invoice's pay link`;
+  }
+  return `note: tenant ${tenant.id}'s payment accounts take ${taken.join(", ")}: an invoice in any other currency is emailed without bank details, with its pay link only`;
 }
 
 function parseTenant(file: string, text: string): Tenant {

@@ -18,7 +18,21 @@ export const DEMO_TENANT: TenantInput = {
   country: "NO",
   replyTo: "faktura@nordlys.example",
   ownerEmail: "eier@nordlys.example",
-  payment: { iban: "NO9386011117947", bic: "DNBANOKK" },
+  // Norwegian payers pay the kontonummer, Swedish ones the bankgiro, Danish ones by FIK; everyone
+  // else, the IBAN in any of the currencies the demo invoices are in.
+  payment: {
+    accounts: [
+      { type: "no-kontonummer", number: "8601.11.17947" },
+      { type: "se-bankgiro", number: "5050-1055" },
+      { type: "dk-fi-creditor", number: "81234567" },
+      {
+        type: "iban",
+        iban: "NO93 8601 1117 947",
+        bic: "DNBANOKK",
+        currencies: ["NOK", "SEK", "DKK", "EUR", "USD"],
+      },
+    ],
+  },
   policy: DEFAULT_POLICY_INPUT,
 };
 

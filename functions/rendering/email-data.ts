@@ -4,7 +4,7 @@
  * Amounts are minor units of the invoice's currency; dates are ISO dates.
  */
 import * as z from "zod";
-import { PaymentReferenceTypeSchema } from "#domain/payment/payment-reference.ts";
+import { PaymentInstructionSchema } from "#domain/payment/payment-account.ts";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
 
 export const TEMPLATE_NAMES = [
@@ -32,13 +32,6 @@ export const EmailDataSchema = z.object({
     logoUrl: z.string().optional(),
     replyTo: z.string(),
     defaultLanguage: z.string().default("en"),
-    payment: z
-      .object({
-        iban: z.string().optional(),
-        bic: z.string().optional(),
-        domesticAccount: z.string().optional(),
-      })
-      .default({}),
   }),
   customer: z.object({ name: z.string(), country: z.string(), timeZone: z.string() }),
   invoice: z.object({
@@ -49,8 +42,13 @@ export const EmailDataSchema = z.object({
     issueDate: IsoDateSchema,
     dueDate: IsoDateSchema,
     paymentUrl: z.string().optional(),
-    paymentReference: z.object({ type: PaymentReferenceTypeSchema, display: z.string() }).optional(),
   }),
+  /**
+   * The one account the email prints, chosen for this debtor and invoice, with the invoice's
+   * reference only if it is payable with it (#domain/payment/payment-account.ts). Absent when no
+   * account takes the invoice's currency: the email prints no bank details.
+   */
+  payTo: PaymentInstructionSchema.optional(),
   /** When the email goes out: "days overdue" counts to this moment. */
   sentAt: InstantSchema,
   /**

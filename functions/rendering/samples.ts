@@ -3,7 +3,30 @@
  * the tests and the benchmark render. One debtor per language, in a country that speaks it.
  */
 import type { Language } from "#domain/locale/locale.ts";
+import { choosePaymentAccount, type PaymentAccount } from "#domain/payment/payment-account.ts";
+import type { PaymentReference } from "#domain/payment/payment-reference.ts";
 import type { EmailData, TemplateName } from "./email-data.ts";
+
+/** The sample seller's accounts: one for each Nordic scheme, and an IBAN its bank credits in any currency. */
+const SAMPLE_ACCOUNTS: readonly PaymentAccount[] = [
+  { type: "no-kontonummer", number: "86011117947" },
+  { type: "se-bankgiro", number: "50501055" },
+  { type: "dk-fi-creditor", number: "81234567" },
+  { type: "fi-iban", iban: "FI2112345600000785" },
+  { type: "iban", iban: "NO9386011117947", bic: "DNBANOKK", currencies: "any" },
+];
+
+/** A reference of the debtor's country's own scheme, else an RF creditor reference. */
+const SAMPLE_REFERENCES: Readonly<Record<string, PaymentReference>> = {
+  NO: { type: "kid", value: "1234567890128", display: "1234567890128" },
+  SE: { type: "ocr", value: "1234567897", display: "1234567897" },
+  DK: {
+    type: "fik",
+    value: "+71<000000000000018+81234567<",
+    display: "+71<000000000000018+81234567<",
+  },
+  RF: { type: "rf", value: "RF18539007547034", display: "RF18 5390 0754 7034" },
+};
 
 type Debtor = { name: string; country: string; timeZone: string; currency: string; locale: string };
 
@@ -122,7 +145,6 @@ export function sampleEmail(template: TemplateName, language: Language): EmailDa
       brandColor: "#0f766e",
       replyTo: "faktura@nordlys.example",
       defaultLanguage: "en",
-      payment: { iban: "NO9386011117947", bic: "DNBANOKK" },
     },
     customer: { name: debtor.name, country: debtor.country, timeZone: debtor.timeZone },
     invoice: {
@@ -133,11 +155,12 @@ export function sampleEmail(template: TemplateName, language: Language): EmailDa
       issueDate: "2026-11-01",
       dueDate: "2026-11-16",
       paymentUrl: "https://pay.example/2026-1001",
-      paymentReference:
-        debtor.country === "NO"
-          ? { type: "kid", display: "1234567890128" }
-          : { type: "rf", display: "RF18 5390 0754 7034" },
     },
+    payTo: choosePaymentAccount(SAMPLE_ACCOUNTS, {
+      country: debtor.country,
+      currency: debtor.currency,
+      reference: SAMPLE_REFERENCES[debtor.country] ?? SAMPLE_REFERENCES.RF,
+    }),
     sentAt: "2026-11-23T09:00:00.000Z",
     outstanding,
     // The sum the pipeline states (#domain/invoice/amount-due.ts), of the facts above.

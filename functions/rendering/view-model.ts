@@ -6,6 +6,7 @@
 import { daysBetween } from "#domain/calendar/iso-date.ts";
 import { localDateOf } from "#domain/calendar/zoned-time.ts";
 import { formatMoney } from "#domain/money/money.ts";
+import type { PaymentAccountType } from "#domain/payment/payment-account.ts";
 import type { Translate } from "./catalog.ts";
 import type { ParsedEmailData, TemplateName } from "./email-data.ts";
 
@@ -100,7 +101,7 @@ export function buildView(
     fee: money(data.stageFee),
     kind: data.alert?.kind ?? "other",
     email: data.alert?.email ?? "",
-    type: invoice.paymentReference?.type ?? "other",
+    type: data.payTo?.reference?.type ?? "other",
   };
   const say = (key: string, extra: Record<string, string | number> = {}) =>
     t(`${template}.${key}`, { ...values, ...extra });
@@ -268,20 +269,29 @@ function payButtonOf(
   return { url, label: t("common.payButton", { amount }), textLabel: t("common.paymentLink") };
 }
 
+// The label each kind of account is known by in the debtor's bank.
+const ACCOUNT_LABELS: Readonly<Record<PaymentAccountType, string>> = {
+  "no-kontonummer": "common.account",
+  "se-bankgiro": "common.bankgiro",
+  "se-plusgiro": "common.plusgiro",
+  "dk-fi-creditor": "common.fiCreditor",
+  "fi-iban": "common.iban",
+  iban: "common.iban",
+};
+
+/** Prints the account and reference the email data chose (compose-email.ts); it decides nothing itself. */
 function paymentDetailsOf(data: ParsedEmailData, t: Translate): EmailView["payment"] {
-  const { payment } = data.tenant;
-  const reference = data.invoice.paymentReference;
-  const entries: [string, string][] = [];
-  if (payment.iban) entries.push([t("common.iban"), payment.iban.replace(/(.{4})(?=.)/g, "$1 ")]);
-  if (payment.bic) entries.push([t("common.bic"), payment.bic]);
-  if (payment.domesticAccount) entries.push([t("common.account"), payment.domesticAccount]);
+  const payTo = data.payTo;
+  if (!payTo) return null;
+  const { account, reference } = payTo;
+  const entries: [string, string][] = [[t(ACCOUNT_LABELS[account.type]), account.display]];
+  if (account.bic) entries.push([t("common.bic"), account.bic]);
   if (reference) entries.push([t("common.reference", { type: reference.type }), reference.display]);
-  if (entries.length === 0) return null;
-  return {
-    title: t("common.howToPay"),
-    rows: rowsOf(entries),
-    hint: reference ? t("common.referenceHint", { type: reference.type }) : null,
-  };
+  let hint: string | null = null;
+  if (reference) hint = t("common.referenceHint", { type: reference.type });
+  else if (payTo.quoteInvoiceNumber)
+    hint = t("common.quoteInvoiceNumber", { number: data.invoice.invoiceNumber });
+  return { title: t("common.howToPay"), rows: rowsOf(entries), hint };
 }
 
 function footerOf(data: ParsedEmailData, t: Translate): string[] {

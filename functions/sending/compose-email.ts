@@ -8,6 +8,7 @@ import { localDateOf } from "#domain/calendar/zoned-time.ts";
 import { type AmountDue, amountDueOf } from "#domain/invoice/amount-due.ts";
 import { discountOfferOf, type Invoice } from "#domain/invoice/invoice.ts";
 import type { Step } from "#domain/ladder/ladder.ts";
+import { choosePaymentAccount } from "#domain/payment/payment-account.ts";
 import { statutoryRateOn } from "#domain/rules/interest.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import { type EmailData, TEMPLATE_NAMES, type TemplateName } from "#rendering/email-data.ts";
@@ -26,11 +27,11 @@ function templateOf(step: Step): TemplateName {
   return (KNOWN_TEMPLATES.has(step.template) ? step.template : step.stage) as TemplateName;
 }
 
-/** Who writes, to whom, about which invoice: what every email about an invoice states. */
+/** Who writes, to whom, about which invoice and where it is paid: what every email about an invoice states. */
 export function emailSubjectOf(
   tenant: Tenant,
   invoice: Invoice,
-): Pick<EmailData, "tenant" | "customer" | "invoice"> {
+): Pick<EmailData, "tenant" | "customer" | "invoice" | "payTo"> {
   return {
     tenant: {
       name: tenant.name,
@@ -41,7 +42,6 @@ export function emailSubjectOf(
       logoUrl: tenant.logoUrl,
       replyTo: tenant.replyTo,
       defaultLanguage: tenant.defaultLanguage,
-      payment: tenant.payment,
     },
     customer: {
       name: invoice.customer.name,
@@ -56,11 +56,14 @@ export function emailSubjectOf(
       issueDate: invoice.issueDate,
       dueDate: invoice.dueDate,
       paymentUrl: invoice.paymentUrl,
-      paymentReference: invoice.paymentReference && {
-        type: invoice.paymentReference.type,
-        display: invoice.paymentReference.display,
-      },
     },
+    // Decided here, not in the template: a reference printed beside an account it does not belong
+    // to is one the debtor's bank drops or refuses.
+    payTo: choosePaymentAccount(tenant.payment.accounts, {
+      country: invoice.customer.country,
+      currency: invoice.currency,
+      reference: invoice.paymentReference,
+    }),
   };
 }
 

@@ -174,6 +174,51 @@ describe("dun tenant put", () => {
     expect((await tenants.get("nordlys"))?.tenant).toEqual(TenantSchema.parse(TENANT));
   });
 
+  it("stores a tenant whose accounts leave a currency out, and says which currencies its emails can show bank details for", async () => {
+    // Prepare
+    const file = await tenantFile("tenant.json", {
+      ...TENANT,
+      payment: {
+        accounts: [
+          { type: "no-kontonummer", number: "8601.11.17947" },
+          { type: "fi-iban", iban: "FI2112345600000785" },
+        ],
+      },
+    });
+    const out = output();
+    const err = output();
+
+    // Act
+    await putTenant({ tenants, tableName: dynamo.tableName, out, err }, file);
+
+    // Assess
+    expect(out.text).toBe("nordlys\n");
+    expect(err.text).toBe(
+      "note: tenant nordlys's payment accounts take EUR, NOK: an invoice in any other currency is emailed without bank details, with its pay link only\n",
+    );
+    expect((await tenants.get("nordlys"))?.tenant.payment.accounts).toEqual([
+      { type: "no-kontonummer", number: "86011117947" },
+      { type: "fi-iban", iban: "FI2112345600000785" },
+    ]);
+  });
+
+  it("names a payment account's wrong number, and writes nothing", async () => {
+    // Prepare
+    const file = await tenantFile("tenant.json", {
+      ...TENANT,
+      payment: { accounts: [{ type: "se-bankgiro", number: "5050-1056" }] },
+    });
+
+    // Act
+    const putting = putTenant({ tenants, tableName: dynamo.tableName, out: output() }, file);
+
+    // Assess
+    await expect(putting).rejects.toThrow(
+      /^ {2}payment\.accounts\[0\]\.number: is not a Swedish bankgiro number: its check digit does not match/m,
+    );
+    expect(await scan()).toEqual([]);
+  });
+
   it("names every wrong field, and writes nothing", async () => {
     // Prepare
     const file = await tenantFile("tenant.json", { ...TENANT, replyTo: "faktura at nordlys", country: "XX" });
@@ -243,7 +288,12 @@ describe("the dun command line", () => {
       AWS_SECRET_ACCESS_KEY: "local",
     };
     const put = await dun(["tenant", "put", await tenantFile("tenant.json", TENANT)], env);
-    expect(put).toMatchObject({ code: 0, stdout: "nordlys\n", stderr: "" });
+    expect(put).toMatchObject({
+      code: 0,
+      stdout: "nordlys\n",
+      stderr:
+        "note: tenant nordlys's payment accounts take DKK, EUR, NOK, SEK, USD: an invoice in any other currency is emailed without bank details, with its pay link only\n",
+    });
 
     // Act
     const created = await dun(["keys", "create", "--tenant", "nordlys", "--label", "upload script"], env);

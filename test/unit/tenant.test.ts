@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fieldErrorsOf } from "#api/problem.ts";
 import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
 import { isValidIban, TenantSchema } from "#domain/tenant/tenant.ts";
 
@@ -21,7 +22,15 @@ describe("a tenant", () => {
       brandColor: "#1d4ed8",
       defaultLanguage: "en",
       replyTo: "faktura@nordlys.example",
-      payment: { iban: "NO9386011117947", bic: "DNBANOKK" },
+    });
+  });
+
+  it("reads the old payment shape as accounts: the Norwegian IBAN's kontonummer, and the IBAN in any currency", () => {
+    expect(TenantSchema.parse(tenant).payment).toEqual({
+      accounts: [
+        { type: "no-kontonummer", number: "86011117947" },
+        { type: "iban", iban: "NO9386011117947", bic: "DNBANOKK", currencies: "any" },
+      ],
     });
   });
 
@@ -39,6 +48,9 @@ describe("a tenant", () => {
       payment: { iban: "NO94 8601 1117 947" },
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.path.join("."))).toEqual(["brandColor", "payment.iban"]);
+    expect(result.error && fieldErrorsOf(result.error).map((error) => error.path)).toEqual([
+      "brandColor",
+      "payment.iban",
+    ]);
   });
 });

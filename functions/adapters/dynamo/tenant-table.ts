@@ -1,11 +1,13 @@
 /**
  * Tenants in DynamoDB, stored in their input form (policyInputOf) so that reading parses them back
- * to the same tenant. The addresses a tenant must never email again (complaints, hard bounces)
- * live on the tenant item as a set, so the sender learns them with the same read as the tenant.
+ * to the same tenant. One stored before payment accounts per country keeps its old payment shape
+ * in the table, and is read as accounts each time (StoredTenantSchema). The addresses a tenant
+ * must never email again (complaints, hard bounces) live on the tenant item as a set, so the
+ * sender learns them with the same read as the tenant.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Policy, policyInputOf } from "#domain/ladder/policy.ts";
-import { type Tenant, TenantSchema } from "#domain/tenant/tenant.ts";
+import { StoredTenantSchema, type Tenant } from "#domain/tenant/tenant.ts";
 import { tenantKey } from "./keys.ts";
 
 export type StoredTenant = { tenant: Tenant; suppressed: ReadonlySet<string> };
@@ -22,7 +24,7 @@ export class TenantTable {
     );
     if (!Item) return undefined;
     return {
-      tenant: TenantSchema.parse(Item.tenant),
+      tenant: StoredTenantSchema.parse(Item.tenant),
       suppressed: new Set<string>((Item.suppressed as Set<string> | undefined) ?? []),
     };
   }

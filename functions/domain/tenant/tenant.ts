@@ -6,33 +6,68 @@ import * as z from "zod";
 import { PolicySchema } from "#domain/ladder/policy.ts";
 import { CountryCodeSchema } from "#domain/locale/country.ts";
 import { SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
+import {
+  accountsOfLegacy,
+  type LegacyPayment,
+  LegacyPaymentSchema,
+  legacyDomesticAccount,
+  type PaymentAccount,
+  PaymentAccountSchema,
+} from "#domain/payment/payment-account.ts";
 import { EmailSchema, HttpsUrlSchema, singleLineText } from "#domain/text.ts";
 
-/** ISO 13616 IBAN: the country, two check digits, and up to 30 letters and digits, checked mod 97. */
-export function isValidIban(text: string): boolean {
-  const iban = text.replaceAll(" ", "").toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  const digits = rearranged.replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
-  // Piecewise mod 97 keeps every step inside a safe integer.
-  let remainder = 0;
-  for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
-  return remainder === 1;
+export { isValidIban } from "#domain/payment/payment-account.ts";
+
+const MAX_ACCOUNTS = 20;
+
+const AccountsSchema = z.strictObject({ accounts: z.array(PaymentAccountSchema).max(MAX_ACCOUNTS) });
+
+const CheckedLegacyPaymentSchema = LegacyPaymentSchema.superRefine((legacy, ctx) => {
+  if (legacy.domesticAccount !== undefined && !legacyDomesticAccount(legacy.domesticAccount)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["domesticAccount"],
+      message:
+        "is not a Norwegian kontonummer (8601.11.17947), a Swedish bankgiro (5050-1055) or PlusGiro (12 34 56-7); give the account under payment.accounts, with its type",
+    });
+  }
+});
+
+type PaymentInput = z.input<typeof AccountsSchema> | z.input<typeof LegacyPaymentSchema>;
+
+/**
+ * Parses either shape by the keys it has, rather than as a union, so that an error is reported at
+ * the field of the shape that was meant (`payment.accounts[0].number`, `payment.iban`), never as
+ * "matches neither".
+ */
+function paymentSchema(legacy: z.ZodType<LegacyPayment, PaymentInput>) {
+  return z
+    .custom<PaymentInput>(() => true)
+    .transform((value, ctx): { accounts: PaymentAccount[] } => {
+      const isNewShape = typeof value === "object" && value !== null && "accounts" in value;
+      const parsed = isNewShape ? AccountsSchema.safeParse(value) : legacy.safeParse(value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+        return z.NEVER;
+      }
+      return "accounts" in parsed.data ? parsed.data : { accounts: accountsOfLegacy(parsed.data) };
+    });
 }
 
-export const PaymentDetailsSchema = z.strictObject({
-  iban: z
-    .string()
-    .refine(isValidIban, { message: "must be a valid IBAN (its check digits do not match)" })
-    .transform((iban) => iban.replaceAll(" ", "").toUpperCase())
-    .optional(),
-  bic: z
-    .string()
-    .regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/, "must be an 8 or 11 character BIC")
-    .optional(),
-  /** A domestic account number (Norwegian kontonummer, Danish reg.nr + konto, Swedish bankgiro…). */
-  domesticAccount: singleLineText(40).optional(),
-});
+/**
+ * How debtors pay the tenant: its accounts, each in its own scheme (payment-account.ts), from which
+ * every email picks the one that fits its debtor and invoice. The old `{iban, bic, domesticAccount}`
+ * is still taken and read as accounts, but a domestic account whose scheme its form does not tell
+ * is refused: which references it takes could only be guessed.
+ */
+export const TenantPaymentSchema = paymentSchema(CheckedLegacyPaymentSchema);
+
+/**
+ * As tenants are read back from the table: one stored in the old shape, before dun checked its
+ * domestic account, must still send its emails, so an unreadable domestic account is left out
+ * (its emails show its IBAN, or no bank details) rather than failing every email the tenant sends.
+ */
+const StoredPaymentSchema = paymentSchema(LegacyPaymentSchema);
 
 export const TenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "must be 2-63 lowercase letters, digits or -"),
@@ -51,8 +86,13 @@ export const TenantSchema = z.strictObject({
   /** Who hears about bounces, complaints, disputes and hand-overs. */
   ownerEmail: EmailSchema,
   defaultLanguage: z.enum(SUPPORTED_LANGUAGES).default("en"),
-  payment: PaymentDetailsSchema.default({}),
+  payment: TenantPaymentSchema.default({ accounts: [] }),
   policy: PolicySchema,
 });
 export type Tenant = z.infer<typeof TenantSchema>;
+
+/** The tenant as the table holds it, which may be the old payment shape (see StoredPaymentSchema). */
+export const StoredTenantSchema = TenantSchema.extend({
+  payment: StoredPaymentSchema.default({ accounts: [] }),
+});
 export type TenantInput = z.input<typeof TenantSchema>;
