@@ -19,6 +19,7 @@ import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { SendBlocked } from "#domain/invoice/send-blocked.ts";
 import type { Money } from "#domain/money/money.ts";
 import { rulesFor } from "#domain/rules/country-rules.ts";
+import { finalNoticeDeadline } from "#domain/rules/deadlines.ts";
 import { reminderFee } from "#domain/rules/fees.ts";
 import { statutoryInterest } from "#domain/rules/interest.ts";
 import { STAGES, type Stage } from "#domain/vocabulary.ts";
@@ -194,6 +195,7 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
   }
   const sendDate = localDateOf(at, calendar.timeZone);
   const afterDue = sendDate > invoice.dueDate;
+  const remindersAfterDue = counted.filter((sent) => sent.stage !== "courtesy");
   const feeBearing = counted.filter((sent) => sent.fee > 0);
   const lastFeeBearing = feeBearing.at(-1);
   const fee = afterDue
@@ -204,6 +206,7 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
         policyFees: stagePolicy.fee,
         dueDate: invoice.dueDate,
         sendDate,
+        remindersSoFar: remindersAfterDue.length,
         feeBearingRemindersSoFar: feeBearing.length,
         lastFeeBearingReminderDate:
           lastFeeBearing && localDateOf(new Date(lastFeeBearing.at), calendar.timeZone),
@@ -219,12 +222,21 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
         dueDate: invoice.dueDate,
         asOf: sendDate,
         payments: invoice.payments,
+        firstReminderDate:
+          remindersAfterDue[0] && localDateOf(new Date(remindersAfterDue[0].at), calendar.timeZone),
       })
     : { amount: 0, currency: invoice.currency };
-  const deadlineDays =
+  const deadline =
     stage === "final_notice"
-      ? Math.max(stagePolicy.deadlineDays ?? 0, rules.finalNoticeDeadlineDays.value ?? 0)
-      : stagePolicy.deadlineDays;
+      ? finalNoticeDeadline({
+          country: customer.country,
+          customerType: customer.type,
+          sendDate,
+          policyDays: stagePolicy.deadlineDays,
+        })?.deadline
+      : stagePolicy.deadlineDays
+        ? addDays(sendDate, stagePolicy.deadlineDays)
+        : undefined;
   const daysOverdue = daysBetween(invoice.dueDate, sendDate);
 
   return {
@@ -237,7 +249,7 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
       fee: { amount: fee.amount, currency: invoice.currency },
       feeLimitedBy: "limitedBy" in fee ? fee.limitedBy : undefined,
       interest: { amount: interest.amount, currency: invoice.currency },
-      deadline: deadlineDays ? addDays(sendDate, deadlineDays) : undefined,
+      deadline,
       notifyAccountManager:
         customer.accountManagerEmail !== undefined &&
         (stagePolicy.notifyAccountManager ?? daysOverdue >= ACCOUNT_MANAGER_DEFAULT_DAYS_OVERDUE),
