@@ -12,7 +12,8 @@ import { InvoiceInputSchema } from "#domain/invoice/invoice-input.ts";
 import { CustomerSummarySchema } from "#domain/invoice/standing.ts";
 import { PolicySchema } from "#domain/ladder/policy.ts";
 import { AgingReportSchema } from "#domain/reports/aging.ts";
-import { INVOICE_STATES } from "#domain/vocabulary.ts";
+import { RuleNameSchema } from "#domain/rules/country-rules.ts";
+import { CustomerTypeSchema, INVOICE_STATES } from "#domain/vocabulary.ts";
 import { actionRoute } from "./action-routes.ts";
 import { hashApiKey, parseAuthorization } from "./api-keys.ts";
 import { CustomerListSchema, getCustomer, listCustomers } from "./customer-routes.ts";
@@ -50,7 +51,24 @@ export type RouteSpec = {
   | { access: "public"; serve: () => Promise<ApiResponse> }
 );
 
-const PolicySavedSchema = z.object({ policy: z.unknown(), checkedOn: z.string() });
+/** A rule the stored policy breaks for some debtors, and what dun does for them at send time instead. */
+const PolicyWarningViewSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  rule: RuleNameSchema,
+  country: z.string(),
+  customerTypes: z.array(CustomerTypeSchema),
+  source: z.string(),
+});
+const PolicySavedSchema = z.object({
+  policy: z.unknown(),
+  checkedOn: z.string(),
+  warnings: z
+    .array(PolicyWarningViewSchema)
+    .describe(
+      "what the policy asks that the law of some debtors does not allow, and how dun adjusts it at send time",
+    ),
+});
 const InvoiceListSchema = z.object({
   invoices: z.array(InvoiceViewSchema.omit({ timeline: true })),
   nextCursor: z.string().optional().describe("where the next page starts; absent on the last page"),

@@ -4,7 +4,7 @@
  */
 import { PolicySchema } from "#domain/ladder/policy.ts";
 import { agingReport } from "#domain/reports/aging.ts";
-import { checkPolicy } from "#domain/rules/policy-check.ts";
+import { checkPolicy, type PolicyWarning } from "#domain/rules/policy-check.ts";
 import type { RouteHandler } from "./http-request.ts";
 import { json, pathOf, problem } from "./problem.ts";
 import { MAX_ACTION_BODY_BYTES, readJsonBody } from "./request-body.ts";
@@ -17,7 +17,7 @@ export const putPolicy: RouteHandler = async (deps, tenant, request) => {
   const body = readJsonBody(request, PolicySchema, MAX_ACTION_BODY_BYTES);
   if (!body.ok) return body.error;
   const today = deps.now().toISOString().slice(0, 10);
-  const violations = checkPolicy(body.value, today);
+  const { violations, warnings } = checkPolicy(body.value, today);
   if (violations.length > 0) {
     return problem(422, "the policy breaks the law of a country its debtors may be in", {
       errors: violations.map((violation) => ({
@@ -28,11 +28,28 @@ export const putPolicy: RouteHandler = async (deps, tenant, request) => {
         customerType: violation.customerType,
         source: violation.source,
       })),
+      warnings: warnings.map(warningOf),
     });
   }
   if (!(await deps.tenants.updatePolicy(tenant.id, body.value))) return problem(404, "no such tenant");
-  return json(200, { policy: JSON.parse(request.body ?? "{}"), checkedOn: today });
+  return json(200, {
+    policy: JSON.parse(request.body ?? "{}"),
+    checkedOn: today,
+    warnings: warnings.map(warningOf),
+  });
 };
+
+/** A rule the policy breaks for some debtors, which dun corrects for them at send time. */
+function warningOf(warning: PolicyWarning) {
+  return {
+    path: pathOf(warning.path),
+    message: warning.message,
+    rule: warning.rule,
+    country: warning.country,
+    customerTypes: warning.customerTypes,
+    source: warning.source,
+  };
+}
 
 export const getAgingReport: RouteHandler = async (deps, tenant) => {
   const invoices = await deps.invoices.list(tenant.id);

@@ -455,12 +455,21 @@ describe("the policy", () => {
   it("refuses a fee above a country's cap, naming the rule and where it is, and stores nothing", async () => {
     const before = await api.deps.tenants.get("tenant-a");
     const refused = await api.call("PUT", "/v1/policy", {
-      body: { ladder: { ...ladder, reminder_1: { offsetDays: 14, fee: { NOK: "500.00" } } } },
+      body: {
+        ladder,
+        overrides: [
+          { country: "NO", ladder: { ...ladder, reminder_1: { offsetDays: 14, fee: { NOK: "500.00" } } } },
+        ],
+      },
     });
 
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toContainEqual(
-      expect.objectContaining({ path: "ladder.reminder_1.fee.NOK", rule: "maxReminderFee", country: "NO" }),
+      expect.objectContaining({
+        path: "overrides[0].ladder.reminder_1.fee.NOK",
+        rule: "maxReminderFee",
+        country: "NO",
+      }),
     );
     expect(await api.deps.tenants.get("tenant-a")).toEqual(before);
   });
@@ -470,6 +479,10 @@ describe("the policy", () => {
     const saved = await api.call("PUT", "/v1/policy", { body: { ladder } });
 
     expect(saved.status).toBe(200);
+    // A NOK fee is never charged to a Swedish or Danish debtor: their caps are in SEK and DKK.
+    expect(saved.body.warnings).toContainEqual(
+      expect.objectContaining({ path: "ladder.reminder_1.fee.NOK", rule: "maxReminderFee", country: "SE" }),
+    );
     const stored = await api.deps.tenants.get("tenant-a");
     expect(stored?.tenant.policy.ladder.reminder_1?.fee).toEqual({ NOK: 3500 });
     expect(stored?.tenant.policy.ladder.courtesy).toBeUndefined();

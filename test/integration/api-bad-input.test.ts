@@ -948,10 +948,22 @@ const ACTIONS: BadRequest[] = [
 
 const POLICY: BadRequest[] = [
   {
-    name: "refuses a reminder fee above the Norwegian cap, naming the rule",
-    body: json(ladder({ reminder_2: { offsetDays: 21, interest: true, fee: { NOK: "5000.00" } } })),
+    name: "refuses a reminder fee above the Norwegian cap in a ladder for Norway, naming the rule",
+    body: json(
+      policy({
+        overrides: [
+          {
+            country: "NO",
+            ladder: {
+              ...DEFAULT_POLICY_INPUT.ladder,
+              reminder_2: { offsetDays: 21, fee: { NOK: "5000.00" } },
+            },
+          },
+        ],
+      }),
+    ),
     status: 422,
-    errorPath: "ladder.reminder_2.fee.NOK",
+    errorPath: "overrides[0].ladder.reminder_2.fee.NOK",
     problem: { errors: expect.arrayContaining([expect.objectContaining({ rule: "maxReminderFee" })]) },
   },
   {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ALL_TABLES, COUNTRY_TABLES, RULE_NAMES, rulesFor, tableFor } from "#domain/rules/country-rules.ts";
+import { finalNoticeDeadline } from "#domain/rules/deadlines.ts";
 import { fixedCompensation, statutoryRateOn } from "#domain/rules/interest.ts";
 import { JurisdictionTableSchema } from "#domain/rules/rule-schema.ts";
 import type { CustomerType } from "#domain/vocabulary.ts";
@@ -34,8 +35,41 @@ describe("the rule tables", () => {
     },
   );
 
-  it("has its own table for NO DK SE FI DE IT RU GB US", () => {
-    expect([...COUNTRY_TABLES.keys()].sort()).toEqual(["DE", "DK", "FI", "GB", "IT", "NO", "RU", "SE", "US"]);
+  it("has its own table for NO DK SE FI DE IT RU GB US NL FR", () => {
+    expect([...COUNTRY_TABLES.keys()].sort()).toEqual([
+      "DE",
+      "DK",
+      "FI",
+      "FR",
+      "GB",
+      "IT",
+      "NL",
+      "NO",
+      "RU",
+      "SE",
+      "US",
+    ]);
+  });
+
+  it("has a rate on or after 1 July 2026 in every reference table, so a stale table fails the build", () => {
+    const tables = new Map(
+      ALL_TABLES.flatMap((table) =>
+        table.versions.flatMap((version) =>
+          Object.values(version.rules).flatMap((rule) =>
+            [rule.business.value, rule.consumer.value].flatMap((value) =>
+              value !== null && typeof value === "object" && "reference" in value ? [value.reference] : [],
+            ),
+          ),
+        ),
+      ).map((reference) => [reference.name, reference] as const),
+    );
+
+    expect(tables.size).toBeGreaterThanOrEqual(10);
+    for (const [name, reference] of tables) {
+      expect(reference.entries.at(-1)?.validFrom, name).toMatch(
+        /^2026-(0[7-9]|1[0-2])-\d\d$|^20(2[7-9]|[3-9]\d)-/,
+      );
+    }
   });
 
   it("answers every rule for both customer types, wherever the debtor is", () => {
@@ -164,6 +198,13 @@ describe("Germany", () => {
     expect(rateOn("DE", "business", "2025-03-01")).toBe(1127);
   });
 
+  it("charges no fee on the first reminder, and a consumer's interest only from default after it (§ 286 BGB)", () => {
+    expect(de.consumer.noFeeOnFirstReminder.value).toBe(true);
+    expect(de.business.noFeeOnFirstReminder.value).toBe(true);
+    expect(de.consumer.interestFrom.value).toBe("dayAfterFirstReminder");
+    expect(de.business.interestFrom.value).toBe("dayAfterDue");
+  });
+
   it("gives businesses EUR 40 (§ 288 Abs. 5 BGB)", () => {
     expect(compensation("DE", "EUR")?.amount).toBe(4000);
   });
@@ -178,9 +219,11 @@ describe("Italy", () => {
     expect(rateOn("IT", "business", "2026-03-01")).toBe(1015);
   });
 
-  it("charges consumers the legal rate, 1.6 % from 2026 (art. 1284 c.c.)", () => {
+  it("charges consumers the legal rate, not D.Lgs. 231/2002: 1.6 % through 2026 (art. 1284 c.c.)", () => {
     expect(rateOn("IT", "consumer", "2025-06-01")).toBe(200);
     expect(rateOn("IT", "consumer", "2026-06-01")).toBe(160);
+    expect(rateOn("IT", "consumer", "2026-12-04")).toBe(160);
+    expect(it_.consumer.statutoryInterest.source.law).not.toContain("231/2002");
   });
 
   it("gives businesses EUR 40 and sets no reminder fee (D.Lgs. 231/2002 art. 6)", () => {
@@ -201,6 +244,12 @@ describe("Russia", () => {
     expect(rateOn("RU", "business", "2025-12-21")).toBe(1650);
     expect(rateOn("RU", "business", "2025-12-22")).toBe(1600);
     expect(rateOn("RU", "business", "2026-02-16")).toBe(1550);
+  });
+
+  it("gives a business's претензия 30 days from sending before the hand-over (АПК РФ ст. 4 ч. 5)", () => {
+    expect(ru.business.finalNoticeDeadlineDays.value).toBe(30);
+    expect(ru.business.finalNoticeDeadlineCounting.value).toBe("fromSending");
+    expect(ru.consumer.finalNoticeDeadlineDays.value).toBeNull();
   });
 
   it("contacts consumers only 08–22 on working days and 09–20 on weekends (230-FZ art. 7)", () => {
@@ -243,6 +292,26 @@ describe("United Kingdom", () => {
   });
 });
 
+describe("the fixed B2B compensation", () => {
+  it.each([
+    ["DE", "EUR", 4000],
+    ["IT", "EUR", 4000],
+    ["FR", "EUR", 4000],
+    ["ES", "EUR", 4000],
+    ["NL", "EUR", 4000],
+    ["FI", "EUR", 4000],
+    ["DK", "DKK", 31000],
+    ["NO", "NOK", 46000],
+    ["SE", "SEK", 45000],
+    ["GB", "GBP", 4000],
+  ] as const)(
+    "is present and current in %s: %s %i minor units on 4 December 2026",
+    (country, currency, amount) => {
+      expect(compensation(country, currency, "2026-12-04", 50_000)?.amount).toBe(amount);
+    },
+  );
+});
+
 describe("United States", () => {
   const us = rulesFor("US", TODAY);
 
@@ -258,17 +327,17 @@ describe("United States", () => {
 
 describe("the EU default (Directive 2011/7/EU)", () => {
   it("governs a member state without its own table, and says so", () => {
-    expect(rulesFor("FR", TODAY).jurisdiction).toBe("EU");
-    expect(rulesFor("nl", TODAY).country).toBe("NL");
+    expect(rulesFor("AT", TODAY).jurisdiction).toBe("EU");
+    expect(rulesFor("es", TODAY).country).toBe("ES");
   });
 
   it("charges businesses in the euro area the ECB rate + 8 pp (art. 2(6), 3), consumers nothing", () => {
-    expect(rateOn("FR", "business", "2026-03-01")).toBe(1015);
-    expect(rateOn("FR", "consumer", "2026-03-01")).toBeNull();
+    expect(rateOn("ES", "business", "2026-03-01")).toBe(1015);
+    expect(rateOn("ES", "consumer", "2026-03-01")).toBeNull();
   });
 
-  it("gives businesses EUR 40 (art. 6)", () => {
-    expect(compensation("FR", "EUR")?.amount).toBe(4000);
+  it("gives businesses EUR 40 (art. 6), in Spain too", () => {
+    expect(compensation("ES", "EUR")?.amount).toBe(4000);
   });
 
   it("claims no interest outside the euro area, where the national bank's rate applies (art. 2(7)(b))", () => {
@@ -279,6 +348,61 @@ describe("the EU default (Directive 2011/7/EU)", () => {
   it("moves Bulgaria into the euro area on 1 January 2026", () => {
     expect(tableFor("BG", "2025-12-31").jurisdiction).toBe("EU-non-euro");
     expect(tableFor("BG", "2026-01-01").jurisdiction).toBe("EU");
+  });
+});
+
+describe("the Netherlands", () => {
+  const nl = rulesFor("NL", TODAY);
+
+  it("charges a consumer no reminder fee: collection costs only after the veertiendagenbrief (art. 6:96 lid 6 BW)", () => {
+    expect(nl.consumer.maxReminderFee.value).toEqual({ amount: 0, currency: "EUR" });
+    expect(nl.consumer.maxFeeBearingReminders.value).toBe(0);
+    expect(nl.consumer.maxReminderFee.source.law).toContain("6:96 lid 6");
+  });
+
+  it("gives a consumer's final notice 14 days beginning the day after receipt, and none for a business (art. 6:96 lid 6 BW)", () => {
+    expect(nl.consumer.finalNoticeDeadlineDays.value).toBe(14);
+    expect(nl.consumer.finalNoticeDeadlineCounting.value).toBe("fromDayAfterReceipt");
+    expect(nl.business.finalNoticeDeadlineDays.value).toBeNull();
+  });
+
+  it("states the BIK staffel as the consumer's collection costs (Besluit vergoeding buitengerechtelijke incassokosten art. 2)", () => {
+    expect(nl.consumer.collectionCosts.value).toMatchObject({ minimum: 4000, maximum: 677_500 });
+    expect(nl.consumer.collectionCosts.value?.bands[0]).toEqual({ upTo: 250_000, rateBp: 1500 });
+  });
+
+  it("charges a business the wettelijke handelsrente, ECB + 8 pp (art. 6:119a BW), and EUR 40 (art. 6:96 lid 4 BW)", () => {
+    expect(rateOn("NL", "business", "2026-03-01")).toBe(1015);
+    expect(compensation("NL", "EUR")?.amount).toBe(4000);
+  });
+
+  it("claims no consumer interest while the wettelijke rente after 2024 is unconfirmed", () => {
+    expect(nl.consumer.statutoryInterest.value).toBeNull();
+    expect(nl.consumer.statutoryInterest.source.verify).toBe(true);
+  });
+});
+
+describe("France", () => {
+  const fr = rulesFor("FR", TODAY);
+
+  it("charges no reminder fee to anyone (CPCE art. L111-8; code de commerce art. L441-10)", () => {
+    for (const type of ["business", "consumer"] as const) {
+      expect(fr[type].maxReminderFee.value).toEqual({ amount: 0, currency: "EUR" });
+      expect(fr[type].maxFeeBearingReminders.value).toBe(0);
+    }
+    expect(fr.consumer.maxReminderFee.source.law).toContain("L111-8");
+  });
+
+  it("charges a business the ECB rate + 10 points (art. L441-10) and the EUR 40 indemnité forfaitaire (art. D441-5)", () => {
+    expect(rateOn("FR", "business", "2026-03-01")).toBe(1215);
+    expect(compensation("FR", "EUR")?.amount).toBe(4000);
+  });
+
+  it("charges a consumer the taux légal, from the mise en demeure (code civil art. 1231-6)", () => {
+    expect(rateOn("FR", "consumer", "2025-09-01")).toBe(276);
+    expect(rateOn("FR", "consumer", "2026-03-01")).toBe(262);
+    expect(fr.consumer.interestFrom.value).toBe("dayAfterFirstReminder");
+    expect(fr.business.interestFrom.value).toBe("dayAfterDue");
   });
 });
 
@@ -327,5 +451,48 @@ describe("effective dates", () => {
     ).filter((source) => source.verify);
     expect(unconfirmed.length).toBeGreaterThan(0);
     for (const source of unconfirmed) expect(source.law.length).toBeGreaterThan(0);
+  });
+});
+
+describe("finalNoticeDeadline", () => {
+  it("counts the Norwegian inkassovarsel's 14 days from sending (inkassoloven § 9)", () => {
+    expect(
+      finalNoticeDeadline({
+        country: "NO",
+        customerType: "consumer",
+        sendDate: "2026-11-02",
+        policyDays: 10,
+      }),
+    ).toMatchObject({ deadline: "2026-11-16", days: 14, counting: "fromSending" });
+  });
+
+  it("counts the Dutch veertiendagenbrief's 14 days from the day after receipt, presumed the day after sending (art. 6:96 lid 6 BW)", () => {
+    expect(
+      finalNoticeDeadline({
+        country: "NL",
+        customerType: "consumer",
+        sendDate: "2026-11-02",
+        policyDays: 10,
+      }),
+    ).toMatchObject({ deadline: "2026-11-17", days: 14, counting: "fromDayAfterReceipt" });
+  });
+
+  it("gives a Russian business's претензия 30 days, and keeps a tenant's longer period anywhere", () => {
+    expect(
+      finalNoticeDeadline({ country: "RU", customerType: "business", sendDate: "2026-11-02", policyDays: 14 })
+        ?.deadline,
+    ).toBe("2026-12-02");
+    expect(
+      finalNoticeDeadline({ country: "DE", customerType: "consumer", sendDate: "2026-11-02", policyDays: 21 })
+        ?.deadline,
+    ).toBe("2026-11-23");
+    expect(
+      finalNoticeDeadline({
+        country: "DE",
+        customerType: "consumer",
+        sendDate: "2026-11-02",
+        policyDays: undefined,
+      }),
+    ).toBeUndefined();
   });
 });

@@ -14,6 +14,7 @@ function norwegianReminder(overrides: Partial<ReminderFeeInput> = {}): ReminderF
     policyFees: { NOK: 3500 },
     dueDate: DUE,
     sendDate: addDays(DUE, 20),
+    remindersSoFar: 0,
     feeBearingRemindersSoFar: 0,
     feeAgreedInContract: false,
     ...overrides,
@@ -97,8 +98,39 @@ describe("reminderFee", () => {
     });
   });
 
-  it("leaves the fee to the tenant where the law sets no amount, but never on the due date", () => {
+  it("charges no fee on the first German reminder, the one that puts the debtor in default (§ 286 BGB)", () => {
     const german = norwegianReminder({ country: "DE", currency: "EUR", policyFees: { EUR: 250 } });
+    expect(reminderFee({ ...german, remindersSoFar: 0 })).toEqual({
+      amount: 0,
+      currency: "EUR",
+      limitedBy: "noFeeOnFirstReminder",
+    });
+    expect(reminderFee({ ...german, customerType: "business", remindersSoFar: 0 }).limitedBy).toBe(
+      "noFeeOnFirstReminder",
+    );
+    expect(reminderFee({ ...german, remindersSoFar: 1 }).amount).toBe(250);
+  });
+
+  it("charges no reminder fee in France (CPCE art. L111-8, code de commerce art. L441-10) nor to a Dutch consumer (art. 6:96 lid 6 BW)", () => {
+    const french = norwegianReminder({
+      country: "FR",
+      currency: "EUR",
+      policyFees: { EUR: 500 },
+      remindersSoFar: 1,
+    });
+    expect(reminderFee(french).amount).toBe(0);
+    expect(reminderFee({ ...french, customerType: "business" }).amount).toBe(0);
+    expect(reminderFee({ ...french, country: "NL" }).amount).toBe(0);
+    expect(reminderFee({ ...french, country: "NL", customerType: "business" }).amount).toBe(500);
+  });
+
+  it("leaves the fee to the tenant where the law sets no amount, but never on the due date", () => {
+    const german = norwegianReminder({
+      country: "DE",
+      currency: "EUR",
+      policyFees: { EUR: 250 },
+      remindersSoFar: 1,
+    });
     expect(reminderFee(german)).toEqual({ amount: 250, currency: "EUR" });
     expect(reminderFee({ ...german, sendDate: DUE }).limitedBy).toBe("reminderFeeNotBeforeDaysAfterDue");
     expect(reminderFee({ ...german, country: "JP", currency: "JPY", policyFees: { JPY: 500 } }).amount).toBe(
@@ -109,7 +141,7 @@ describe("reminderFee", () => {
   it("never charges more than the policy asked or the law allows, and names a rule whenever it charges less", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom("NO", "DK", "SE", "FI", "DE", "IT", "RU", "GB", "US", "FR", "PL", "JP"),
+        fc.constantFrom("NO", "DK", "SE", "FI", "DE", "IT", "RU", "GB", "US", "FR", "NL", "AT", "PL", "JP"),
         fc.constantFrom("business" as const, "consumer" as const),
         fc.constantFrom("NOK", "DKK", "SEK", "EUR", "GBP"),
         fc.integer({ min: 0, max: 100_000 }),
@@ -124,6 +156,7 @@ describe("reminderFee", () => {
             policyFees: { [currency]: asked },
             dueDate: DUE,
             sendDate: addDays(DUE, daysLate),
+            remindersSoFar: soFar,
             feeBearingRemindersSoFar: soFar,
             feeAgreedInContract: agreed,
           });

@@ -5,7 +5,9 @@ import type { InterestRule } from "#domain/rules/country-rules.ts";
 import {
   accrueInterest,
   fixedCompensation,
+  interestStartDate,
   type StatutoryInterestInput,
+  statutoryCollectionCosts,
   statutoryInterest,
 } from "#domain/rules/interest.ts";
 
@@ -115,8 +117,57 @@ describe("statutoryInterest", () => {
       asOf: "2026-03-02",
     };
 
-    expect(statutoryInterest({ ...norwegianDebt(german), customerType: "consumer" }).amount).toBe(515);
+    // The consumer was reminded the day after the due date: interest runs from the day after that.
+    expect(
+      statutoryInterest({
+        ...norwegianDebt(german),
+        customerType: "consumer",
+        firstReminderDate: "2026-01-31",
+      }).amount,
+    ).toBe(515);
     expect(statutoryInterest({ ...norwegianDebt(german), customerType: "business" }).amount).toBe(844);
+  });
+
+  it("charges a German consumer nothing until a reminder has put them in default, then from the day after it (§ 286 BGB)", () => {
+    // Prepare: EUR 1 000.00 due 31 January; the first reminder reached the debtor on 14 February.
+    const german = norwegianDebt({
+      country: "DE",
+      customerType: "consumer",
+      currency: "EUR",
+      principal: 100_000,
+      dueDate: "2026-01-31",
+      asOf: "2026-03-02",
+    });
+
+    // Act
+    const unreminded = statutoryInterest(german);
+    const reminded = statutoryInterest({ ...german, firstReminderDate: "2026-02-14" });
+
+    // Assess: 15 February – 2 March is 16 days at 6.27 %: 100 000 × 627 × 16 / 3 650 000 = 274.85
+    expect(unreminded).toMatchObject({ amount: 0, periods: [] });
+    expect(reminded.periods).toEqual([
+      { from: "2026-02-15", to: "2026-03-02", rateBp: 627, days: 16, balance: 100_000 },
+    ]);
+    expect(reminded.amount).toBe(275);
+    expect(interestStartDate({ country: "DE", customerType: "business", dueDate: "2026-01-31" })).toBe(
+      "2026-02-01",
+    );
+  });
+
+  it("charges a French consumer the taux légal from the mise en demeure, a French business the ECB rate + 10 pp from the due date", () => {
+    const french = norwegianDebt({
+      country: "FR",
+      currency: "EUR",
+      principal: 100_000,
+      dueDate: "2026-01-31",
+      asOf: "2026-03-02",
+    });
+
+    // 100 000 × 262 × 16 / 3 650 000 = 114.85; 100 000 × 1215 × 30 / 3 650 000 = 998.63
+    expect(
+      statutoryInterest({ ...french, customerType: "consumer", firstReminderDate: "2026-02-14" }).amount,
+    ).toBe(115);
+    expect(statutoryInterest({ ...french, customerType: "business" }).amount).toBe(999);
   });
 
   it("splits Russian interest at a key-rate change", () => {
@@ -282,5 +333,56 @@ describe("fixedCompensation", () => {
     expect(fixedCompensation({ ...business, country: "US", currency: "USD" })).toBeNull();
     expect(fixedCompensation({ ...business, country: "RU", currency: "RUB" })).toBeNull();
     expect(fixedCompensation({ ...business, country: "JP", currency: "JPY" })).toBeNull();
+  });
+});
+
+describe("statutoryCollectionCosts", () => {
+  const dutch = (
+    principal: number,
+    overrides: { customerType?: "business" | "consumer"; currency?: string } = {},
+  ) =>
+    statutoryCollectionCosts({
+      country: "NL",
+      customerType: overrides.customerType ?? "consumer",
+      currency: overrides.currency ?? "EUR",
+      principal,
+      on: "2026-11-23",
+    });
+
+  it("gives a Dutch consumer's collection costs by the BIK staffel: 15 % of the first EUR 2,500, at least EUR 40", () => {
+    expect(dutch(10_000)?.amount).toBe(4000);
+    expect(dutch(100_000)?.amount).toBe(15_000);
+    expect(dutch(250_000)?.amount).toBe(37_500);
+  });
+
+  it("adds 10 % of the next EUR 2,500, 5 % of the next 5,000, 1 % of the next 190,000, and stops at EUR 6,775", () => {
+    // 375 + 250 + 250 + 50 = 925.00 on EUR 15 000.00
+    expect(dutch(1_500_000)?.amount).toBe(92_500);
+    // 375 + 250 + 250 + 1 900 = 2 775.00 on EUR 200 000.00
+    expect(dutch(20_000_000)?.amount).toBe(277_500);
+    expect(dutch(200_000_000)?.amount).toBe(677_500);
+  });
+
+  it("rounds an exact half cent up, once", () => {
+    // EUR 2 500.03: 375.00 + 10 % of 3 cents = 375.003 → 375.00; EUR 2 500.05: 375.005 → 375.01
+    expect(dutch(250_003)?.amount).toBe(37_500);
+    expect(dutch(250_005)?.amount).toBe(37_501);
+  });
+
+  it("gives none to a Dutch business (the EUR 40 instead), none elsewhere, and withholds it on an invoice not in euros", () => {
+    expect(dutch(100_000, { customerType: "business" })).toBeNull();
+    expect(
+      statutoryCollectionCosts({
+        country: "DE",
+        customerType: "consumer",
+        currency: "EUR",
+        principal: 100_000,
+        on: "2026-11-23",
+      }),
+    ).toBeNull();
+    expect(dutch(100_000, { currency: "USD" })).toMatchObject({
+      amount: 0,
+      withheld: "invoice_currency_differs",
+    });
   });
 });

@@ -19,6 +19,7 @@ import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { SendBlocked } from "#domain/invoice/send-blocked.ts";
 import type { Money } from "#domain/money/money.ts";
 import { rulesFor } from "#domain/rules/country-rules.ts";
+import { finalNoticeDeadline } from "#domain/rules/deadlines.ts";
 import { reminderFee } from "#domain/rules/fees.ts";
 import { fixedCompensation, statutoryInterest } from "#domain/rules/interest.ts";
 import { STAGES, type Stage } from "#domain/vocabulary.ts";
@@ -53,6 +54,15 @@ export type StageStep = {
  * the second reminder states one, as the final notice must (the law or the policy sets that one).
  */
 export const DEFAULT_DEADLINE_DAYS: Partial<Record<Stage, number>> = { reminder_2: 10 };
+
+function deadlineDaysOf(
+  stage: Stage,
+  policyDays: number | undefined,
+  sendDate: IsoDate,
+): IsoDate | undefined {
+  const days = policyDays ?? DEFAULT_DEADLINE_DAYS[stage];
+  return days ? addDays(sendDate, days) : undefined;
+}
 
 export type InstallmentStep = {
   type: "installment";
@@ -208,6 +218,7 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
   }
   const sendDate = localDateOf(at, calendar.timeZone);
   const afterDue = sendDate > invoice.dueDate;
+  const remindersAfterDue = counted.filter((sent) => sent.stage !== "courtesy");
   const feeBearing = counted.filter((sent) => sent.fee > 0);
   const lastFeeBearing = feeBearing.at(-1);
   const fee = afterDue
@@ -218,6 +229,7 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
         policyFees: stagePolicy.fee,
         dueDate: invoice.dueDate,
         sendDate,
+        remindersSoFar: remindersAfterDue.length,
         feeBearingRemindersSoFar: feeBearing.length,
         lastFeeBearingReminderDate:
           lastFeeBearing && localDateOf(new Date(lastFeeBearing.at), calendar.timeZone),
@@ -233,12 +245,19 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
         dueDate: invoice.dueDate,
         asOf: sendDate,
         payments: invoice.payments,
+        firstReminderDate:
+          remindersAfterDue[0] && localDateOf(new Date(remindersAfterDue[0].at), calendar.timeZone),
       })
     : { amount: 0, currency: invoice.currency };
-  const deadlineDays =
+  const deadline =
     stage === "final_notice"
-      ? Math.max(stagePolicy.deadlineDays ?? 0, rules.finalNoticeDeadlineDays.value ?? 0)
-      : (stagePolicy.deadlineDays ?? DEFAULT_DEADLINE_DAYS[stage]);
+      ? finalNoticeDeadline({
+          country: customer.country,
+          customerType: customer.type,
+          sendDate,
+          policyDays: stagePolicy.deadlineDays,
+        })?.deadline
+      : deadlineDaysOf(stage, stagePolicy.deadlineDays, sendDate);
   const daysOverdue = daysBetween(invoice.dueDate, sendDate);
   const feesCharged = counted.reduce((sum, sent) => sum + sent.fee, 0) + fee.amount;
   const compensation =
@@ -265,7 +284,7 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
       feeLimitedBy: "limitedBy" in fee ? fee.limitedBy : undefined,
       interest: { amount: interest.amount, currency: invoice.currency },
       compensation: { amount: compensation?.amount ?? 0, currency: invoice.currency },
-      deadline: deadlineDays ? addDays(sendDate, deadlineDays) : undefined,
+      deadline,
       finalNoticeDeadline: stage === "collection" ? finalNotice?.deadline : undefined,
       notifyAccountManager:
         customer.accountManagerEmail !== undefined &&

@@ -12,8 +12,10 @@ import { DEFAULT_RULES } from "./countries/default.ts";
 import { DENMARK } from "./countries/dk.ts";
 import { EU_EURO_AREA, EU_OUTSIDE_EURO_AREA, EURO_AREA_SINCE } from "./countries/eu.ts";
 import { FINLAND } from "./countries/fi.ts";
+import { FRANCE } from "./countries/fr.ts";
 import { UNITED_KINGDOM } from "./countries/gb.ts";
 import { ITALY } from "./countries/it.ts";
+import { NETHERLANDS } from "./countries/nl.ts";
 import { NORWAY } from "./countries/no.ts";
 import { RUSSIA } from "./countries/ru.ts";
 import { SWEDEN } from "./countries/se.ts";
@@ -21,6 +23,7 @@ import { UNITED_STATES } from "./countries/us.ts";
 import type { CustomerRules, Jurisdiction, JurisdictionTable, RuleSet } from "./rule-schema.ts";
 
 export {
+  type CollectionCosts,
   type ContactHours,
   type CustomerRules,
   describeSource,
@@ -41,9 +44,19 @@ export {
 
 /** The countries with a table of their own, keyed by ISO 3166-1 code. */
 export const COUNTRY_TABLES: ReadonlyMap<string, JurisdictionTable> = new Map(
-  [NORWAY, DENMARK, SWEDEN, FINLAND, GERMANY, ITALY, RUSSIA, UNITED_KINGDOM, UNITED_STATES].map(
-    (table) => [table.jurisdiction, table] as const,
-  ),
+  [
+    NORWAY,
+    DENMARK,
+    SWEDEN,
+    FINLAND,
+    GERMANY,
+    ITALY,
+    RUSSIA,
+    UNITED_KINGDOM,
+    UNITED_STATES,
+    NETHERLANDS,
+    FRANCE,
+  ].map((table) => [table.jurisdiction, table] as const),
 );
 
 /** Every table, own and fallback, for tests and the docs. */
@@ -91,10 +104,18 @@ export function tableFor(country: string, on: IsoDate): JurisdictionTable {
  * (see interest.ts), so an old debt is never charged a rate dun cannot show.
  */
 export function rulesFor(country: string, on: IsoDate): CountryRules {
-  const table = tableFor(country, on);
+  return rulesOfTable(tableFor(country, on), on, country.trim().toUpperCase());
+}
+
+/** The rules one table holds on `on`, for a debtor in `country` (the table's own code by default). */
+export function rulesOfTable(
+  table: JurisdictionTable,
+  on: IsoDate,
+  country: string = table.jurisdiction,
+): CountryRules {
   const version = versionOn(table, on);
   return {
-    country: country.trim().toUpperCase(),
+    country,
     jurisdiction: table.jurisdiction,
     name: table.name,
     currency: table.currency,
@@ -131,5 +152,9 @@ function rulesOfType(rules: RuleSet, customerType: CustomerType): CustomerRules 
     contactHours: rules.contactHours[customerType],
     statutoryInterest: rules.statutoryInterest[customerType],
     fixedCompensation: rules.fixedCompensation[customerType],
+    noFeeOnFirstReminder: rules.noFeeOnFirstReminder[customerType],
+    interestFrom: rules.interestFrom[customerType],
+    finalNoticeDeadlineCounting: rules.finalNoticeDeadlineCounting[customerType],
+    collectionCosts: rules.collectionCosts[customerType],
   };
 }

@@ -16,6 +16,8 @@ export type ReminderFeeInput = {
   policyFees?: Record<string, number>;
   dueDate: IsoDate;
   sendDate: IsoDate;
+  /** Reminders after the due date that reached the debtor before this one, with or without a fee. */
+  remindersSoFar: number;
   /** Reminders for this invoice that already charged a fee. */
   feeBearingRemindersSoFar: number;
   /** When the last of those was sent; where known, the statutory gap between fees is kept too. */
@@ -38,6 +40,8 @@ export function reminderFee(input: ReminderFeeInput): ReminderFee {
   if (daysBetween(input.dueDate, input.sendDate) < rules.reminderFeeNotBeforeDaysAfterDue.value) {
     return none("reminderFeeNotBeforeDaysAfterDue");
   }
+  // The reminder that puts the debtor in default cannot itself be a cost of the default (DE).
+  if (rules.noFeeOnFirstReminder.value && input.remindersSoFar === 0) return none("noFeeOnFirstReminder");
   const maxCount = rules.maxFeeBearingReminders.value;
   if (maxCount !== null && input.feeBearingRemindersSoFar >= maxCount) return none("maxFeeBearingReminders");
   const gap = rules.minDaysBetweenReminders.value;

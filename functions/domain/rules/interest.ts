@@ -26,20 +26,30 @@ export type StatutoryInterestInput = {
   /** Interest is counted through this day, included. */
   asOf: IsoDate;
   payments: readonly InterestPayment[];
+  /**
+   * The day the first reminder after the due date reached the debtor, if one has. Where default
+   * needs a notice (DE consumers, FR consumers: `interestFrom`), interest starts the day after it.
+   */
+  firstReminderDate?: IsoDate;
 };
 
 export type StatutoryInterest = AccruedInterest & { currency: string; source: Source };
 
 /**
- * Interest from the day after the due date through `asOf`. The rule (margin, day count, how the
- * rate is fixed) is the one in force when interest starts; the rate follows the reference table.
- * Zero when nothing is overdue yet or the country gives no statutory rate (see country-rules.ts).
+ * Interest from the day it starts (`interestStartDate`) through `asOf`. The rule (margin, day
+ * count, how the rate is fixed) is the one in force when interest starts; the rate follows the
+ * reference table. Zero when nothing is overdue yet, when default still needs a reminder that has
+ * not reached the debtor, or where the country gives no statutory rate (see country-rules.ts).
  */
 export function statutoryInterest(input: StatutoryInterestInput): StatutoryInterest {
-  const from = addDays(input.dueDate, 1);
-  const rule = customerRulesFor(input.country, input.customerType, from).statutoryInterest;
+  const from = interestStartDate(input);
+  const rule = customerRulesFor(
+    input.country,
+    input.customerType,
+    from ?? addDays(input.dueDate, 1),
+  ).statutoryInterest;
   const accrued =
-    rule.value && input.asOf >= from
+    rule.value && from !== undefined && input.asOf >= from
       ? accrueInterest({
           principal: input.principal,
           from,
@@ -49,6 +59,25 @@ export function statutoryInterest(input: StatutoryInterestInput): StatutoryInter
         })
       : { amount: 0, periods: [] };
   return { ...accrued, currency: input.currency, source: rule.source };
+}
+
+/**
+ * The first day of statutory interest: the day after the due date, or, where the law puts the
+ * debtor in default only by a notice, the day after the first reminder reached the debtor (never
+ * before the day after the due date). Undefined while that reminder has not.
+ */
+export function interestStartDate(input: {
+  country: string;
+  customerType: CustomerType;
+  dueDate: IsoDate;
+  firstReminderDate?: IsoDate;
+}): IsoDate | undefined {
+  const dayAfterDue = addDays(input.dueDate, 1);
+  const starts = customerRulesFor(input.country, input.customerType, dayAfterDue).interestFrom.value;
+  if (starts === "dayAfterDue") return dayAfterDue;
+  if (input.firstReminderDate === undefined) return undefined;
+  const dayAfterReminder = addDays(input.firstReminderDate, 1);
+  return dayAfterReminder > dayAfterDue ? dayAfterReminder : dayAfterDue;
 }
 
 /**
@@ -203,4 +232,50 @@ export function fixedCompensation(input: FixedCompensationInput): FixedCompensat
   const gross = tier?.amount ?? 0;
   const deducted = compensation.deductsReminderFees ? input.reminderFeesCharged : 0;
   return { amount: Math.max(0, gross - deducted), currency: input.currency, source: rule.source };
+}
+
+export type StatutoryCollectionCostsInput = {
+  country: string;
+  customerType: CustomerType;
+  currency: string;
+  /** The unpaid principal in minor units: the law's staffel runs on it, not on interest. */
+  principal: number;
+  on: IsoDate;
+};
+
+export type StatutoryCollectionCosts = {
+  amount: number;
+  currency: string;
+  source: Source;
+  withheld?: "invoice_currency_differs";
+};
+
+/**
+ * The collection costs a final notice must state before they may be charged (NL consumers: the
+ * BIK staffel), band by band on the principal, kept exact and rounded once, half up, then held
+ * between the law's minimum and maximum. Null where the law gives none.
+ */
+export function statutoryCollectionCosts(
+  input: StatutoryCollectionCostsInput,
+): StatutoryCollectionCosts | null {
+  const rule = customerRulesFor(input.country, input.customerType, input.on).collectionCosts;
+  const costs = rule.value;
+  if (!costs || input.principal <= 0) return null;
+  if (costs.currency !== input.currency) {
+    return { amount: 0, currency: input.currency, source: rule.source, withheld: "invoice_currency_differs" };
+  }
+  let numerator = 0n;
+  let bandStart = 0;
+  for (const band of costs.bands) {
+    const bandEnd = band.upTo === null ? input.principal : Math.min(band.upTo, input.principal);
+    if (bandEnd > bandStart) numerator += BigInt(bandEnd - bandStart) * BigInt(band.rateBp);
+    if (band.upTo === null || band.upTo >= input.principal) break;
+    bandStart = band.upTo;
+  }
+  const amount = roundHalfUp(numerator, 10_000n);
+  return {
+    amount: Math.min(costs.maximum, Math.max(costs.minimum, amount)),
+    currency: input.currency,
+    source: rule.source,
+  };
 }

@@ -20,6 +20,10 @@ export const RULE_NAMES = [
   "contactHours",
   "statutoryInterest",
   "fixedCompensation",
+  "noFeeOnFirstReminder",
+  "interestFrom",
+  "finalNoticeDeadlineCounting",
+  "collectionCosts",
 ] as const;
 export const RuleNameSchema = z.enum(RULE_NAMES);
 export type RuleName = z.infer<typeof RuleNameSchema>;
@@ -117,6 +121,31 @@ export const CompensationSchema = z.object({
 });
 export type Compensation = z.infer<typeof CompensationSchema>;
 
+/**
+ * Collection costs as a share of the principal, band by band (NL: the BIK staffel, 15 % of the
+ * first EUR 2,500 …), with a floor and a ceiling. Claimable only once the final notice that
+ * stated the amount has run out (art. 6:96 lid 6 BW).
+ */
+export const CollectionCostsSchema = z.object({
+  currency: z.string().length(3),
+  /** Ascending; `upTo` is the principal (minor units) where the band ends, null for the last band. */
+  bands: z
+    .array(
+      z.object({ upTo: z.number().int().positive().nullable(), rateBp: z.number().int().min(0).max(10_000) }),
+    )
+    .min(1)
+    .refine((bands) => bands.every((band, i) => (band.upTo === null) === (i === bands.length - 1)), {
+      message: "only the last band is open-ended",
+    })
+    .refine(
+      (bands) => bands.every((band, i) => i === 0 || (bands[i - 1]?.upTo ?? 0) < (band.upTo ?? Infinity)),
+      { message: "bands must ascend" },
+    ),
+  minimum: z.number().int().nonnegative(),
+  maximum: z.number().int().positive(),
+});
+export type CollectionCosts = z.infer<typeof CollectionCostsSchema>;
+
 const sourced = <T extends z.ZodType>(value: T) => z.object({ value, source: SourceSchema });
 const perCustomerType = <T extends z.ZodType>(value: T) =>
   z.object({ business: sourced(value), consumer: sourced(value) });
@@ -137,6 +166,23 @@ export const RuleSetSchema = z.object({
   contactHours: perCustomerType(ContactHoursSchema.nullable()),
   statutoryInterest: perCustomerType(InterestRuleSchema.nullable()),
   fixedCompensation: perCustomerType(CompensationSchema.nullable()),
+  /**
+   * The first reminder after the due date is the one that puts the debtor in default, so it cannot
+   * itself be charged for (DE: §§ 280, 286 BGB). Only later reminders may carry a fee.
+   */
+  noFeeOnFirstReminder: perCustomerType(z.boolean()),
+  /**
+   * When statutory interest starts: the day after the due date (default without notice), or the
+   * day after the first reminder reached the debtor (default needs a notice: DE consumers, FR).
+   */
+  interestFrom: perCustomerType(z.enum(["dayAfterDue", "dayAfterFirstReminder"])),
+  /**
+   * How the final notice's pay-by period is counted: from the day it is sent (NO inkassoloven § 9,
+   * RU АПК ст. 4), or from the day after the debtor received it (NL art. 6:96 lid 6 BW).
+   */
+  finalNoticeDeadlineCounting: perCustomerType(z.enum(["fromSending", "fromDayAfterReceipt"])),
+  /** Statutory collection costs a final notice must state before they may be claimed (NL consumers). */
+  collectionCosts: perCustomerType(CollectionCostsSchema.nullable()),
 });
 export type RuleSet = z.infer<typeof RuleSetSchema>;
 
@@ -158,6 +204,8 @@ export const JURISDICTIONS = [
   "RU",
   "GB",
   "US",
+  "NL",
+  "FR",
   "EU",
   "EU-non-euro",
   "default",

@@ -94,6 +94,35 @@ export const GERMANY: JurisdictionTable = {
             source: { law: "§ 288 Abs. 1 BGB: Basiszinssatz + 5 pp", url: BGB_288 },
           },
         ),
+        noFeeOnFirstReminder: both(true, {
+          law: "§ 286 Abs. 1 BGB: the Mahnung puts the debtor in default; its own cost is no damage from a delay that had not begun",
+          url: BGB_286,
+          note: "Only reminders after the first that reached the debtor may carry a fee (§§ 280 Abs. 2, 286 BGB).",
+        }),
+        interestFrom: byType(
+          {
+            value: "dayAfterDue",
+            source: {
+              law: "§ 286 Abs. 2 Nr. 1 BGB: default without a Mahnung on a payment date fixed by the calendar",
+              url: BGB_286,
+              verify: true,
+              note: "Assumes the due date was agreed. A term only printed on the invoice puts a business in default 30 days after receipt (§ 286 Abs. 3).",
+            },
+          },
+          {
+            value: "dayAfterFirstReminder",
+            source: {
+              law: "§ 286 Abs. 1, Abs. 3 Satz 1 Halbsatz 2 BGB: a consumer is in default on a Mahnung, or after 30 days only if the invoice said so",
+              url: BGB_286,
+              note: "dun cannot show the invoice said so, so interest runs from the day after the first reminder reached the debtor.",
+            },
+          },
+        ),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "BGB: no notice period before collection; the tenant's days are counted from sending",
+          url: BGB_286,
+        }),
+        collectionCosts: noRule("collection costs as a share of the debt"),
         fixedCompensation: byType(
           {
             value: {

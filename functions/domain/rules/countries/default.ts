@@ -32,6 +32,16 @@ export const DEFAULT_RULES: JurisdictionTable = {
         }),
         contactHours: unknown("statutory contact hours; the tenant's business hours apply"),
         statutoryInterest: unknown("statutory interest rate, so none is claimed"),
+        noFeeOnFirstReminder: both(false, {
+          law: "dun's conservative default: no rule on the first reminder is known to dun for this country",
+        }),
+        interestFrom: both("dayAfterDue", {
+          law: "dun's conservative default: no statutory interest is claimed, so when it would start is moot",
+        }),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "dun's conservative default: no statutory notice period; the tenant's days are counted from sending",
+        }),
+        collectionCosts: unknown("statutory collection costs, so none are claimed"),
         fixedCompensation: unknown("statutory compensation, so none is claimed"),
       },
     },

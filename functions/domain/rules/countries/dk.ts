@@ -98,6 +98,23 @@ export const DENMARK: JurisdictionTable = {
             note: "The law sets an annual rate and no day count. Some Danish calculators use a 360-day year; dun uses 365, which never claims more.",
           },
         ),
+        noFeeOnFirstReminder: both(false, {
+          law: "renteloven § 9 b stk. 1: every rykkerskrivelse sent with reasonable cause may carry the fee",
+          url: RENTELOVEN_9B,
+        }),
+        interestFrom: both("dayAfterDue", {
+          law: "renteloven § 3 stk. 1: interest from the due date fixed in advance",
+          url: RENTELOVEN_5,
+        }),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "inddrivelsesomkostningsbekendtgørelsen: the 10 days of the last rykker, counted from when it is sent",
+          verify: true,
+          note: "How the 10 days are counted was not confirmed; dun counts from sending, as in Norway.",
+        }),
+        collectionCosts: both(null, {
+          law: "renteloven § 9 b: inddrivelsesomkostninger are the collector's, after hand-over",
+          url: RENTELOVEN_9B,
+        }),
         fixedCompensation: byType(
           {
             value: {

@@ -105,6 +105,31 @@ const directiveRules: RuleSet = {
       },
     },
   ),
+  noFeeOnFirstReminder: both(false, {
+    law: "Directive 2011/7/EU art. 6(1): recovery costs are owed without the necessity of a reminder",
+    url: DIRECTIVE,
+  }),
+  interestFrom: byType(
+    {
+      value: "dayAfterDue",
+      source: {
+        law: "Directive 2011/7/EU art. 3(3)(a), 4(3)(a): interest from the day after the payment date, without a reminder",
+        url: DIRECTIVE,
+      },
+    },
+    {
+      value: "dayAfterDue",
+      source: {
+        law: "Directive 2011/7/EU art. 1(2): no statutory interest for consumers is claimed",
+        url: DIRECTIVE,
+      },
+    },
+  ),
+  finalNoticeDeadlineCounting: both("fromSending", {
+    law: "Directive 2011/7/EU: no notice period; the tenant's days are counted from sending",
+    url: DIRECTIVE,
+  }),
+  collectionCosts: noLimit("percentage collection costs; only the EUR 40 of art. 6(1) is claimed"),
   fixedCompensation: byType(
     {
       value: { currency: "EUR", tiers: [{ fromPrincipal: 0, amount: 4000 }], deductsReminderFees: true },

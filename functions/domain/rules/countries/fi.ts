@@ -151,6 +151,22 @@ export const FINLAND: JurisdictionTable = {
             source: { law: "korkolaki 4 §: viitekorko + 7 pp", url: RATE_H1_2026 },
           },
         ),
+        noFeeOnFirstReminder: both(false, {
+          law: "perintälaki 10 a §, 10 e §: the first payment reminder may carry the fee",
+          url: PERINTALAKI,
+        }),
+        interestFrom: both("dayAfterDue", {
+          law: "korkolaki 4 § 1 mom.: viivästyskorko from the due date",
+          url: RATE_H1_2026,
+        }),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "perintälaki: no notice period for the creditor's own reminders; the tenant's days are counted from sending",
+          url: PERINTALAKI,
+        }),
+        collectionCosts: both(null, {
+          law: "perintälaki 10 a–10 e §§: collection costs only as capped per measure, none as a share of the debt",
+          url: PERINTALAKI,
+        }),
         fixedCompensation: byType(
           {
             value: {

@@ -92,6 +92,16 @@ export const UNITED_KINGDOM: JurisdictionTable = {
             },
           },
         ),
+        noFeeOnFirstReminder: both(false, { law: "No statutory reminder fee in the UK", url: ACT }),
+        interestFrom: both("dayAfterDue", {
+          law: "Late Payment Act s. 4(3)–(5): interest from the day after the agreed payment date",
+          url: ACT,
+        }),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "No statutory notice period before collection; the tenant's days are counted from sending",
+          url: ACT,
+        }),
+        collectionCosts: noRule("collection costs as a share of the debt"),
         fixedCompensation: byType(
           {
             value: {

@@ -28,6 +28,15 @@ export const TASSO_LEGALE: RateTable = {
         url: "https://ntpluscondominio.ilsole24ore.com/art/nuova-misura-tasso-legale-interessi-AIQdXax",
       },
     },
+    {
+      validFrom: "2026-07-01",
+      rateBp: 160,
+      source: {
+        law: "D.M. MEF 10 December 2025: 1.6 % for the whole of 2026",
+        url: "https://ntpluscondominio.ilsole24ore.com/art/nuova-misura-tasso-legale-interessi-AIQdXax",
+        note: "The rate is set for a calendar year; restated at mid-year so every table shows it was checked for the second half of 2026.",
+      },
+    },
   ],
 };
 
@@ -70,6 +79,28 @@ export const ITALY: JurisdictionTable = {
             },
           },
         ),
+        noFeeOnFirstReminder: both(false, {
+          law: "D.Lgs. 231/2002 art. 4; art. 1219 c.c.: default arises at the due date, so no reminder is needed to cause it",
+        }),
+        interestFrom: byType(
+          {
+            value: "dayAfterDue",
+            source: {
+              law: "D.Lgs. 231/2002 art. 4 c. 1: interest from the day after the payment date, without a formal notice",
+            },
+          },
+          {
+            value: "dayAfterDue",
+            source: {
+              law: "art. 1219 c. 2 n. 3 c.c.: default without notice for a debt payable at the creditor's domicile; art. 1182 c. 3: money debts are",
+              verify: true,
+            },
+          },
+        ),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "No statutory notice period; the tenant's days are counted from sending",
+        }),
+        collectionCosts: noRule("collection costs as a share of the debt"),
         fixedCompensation: byType(
           {
             value: {

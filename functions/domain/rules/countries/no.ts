@@ -102,6 +102,22 @@ const rules2025: RuleSet = {
       note: "Simple interest per day on a 365-day year.",
     },
   ),
+  noFeeOnFirstReminder: both(false, {
+    law: "inkassoforskriften § 1-2 første ledd: the first purring may carry the fee once 14 days have passed",
+    url: INKASSOFORSKRIFTEN,
+  }),
+  interestFrom: both("dayAfterDue", {
+    law: "forsinkelsesrenteloven § 2 første ledd: interest from the due date fixed in advance",
+    url: FORSINKELSESRENTELOVEN,
+  }),
+  finalNoticeDeadlineCounting: both("fromSending", {
+    law: "inkassoloven § 9 første ledd: at least 14 days to pay counted from when the inkassovarsel is sent",
+    url: INKASSOLOVEN,
+  }),
+  collectionCosts: both(null, {
+    law: "inkassoloven § 17: inkassosalær is claimed by the collection agency after hand-over, not by the creditor's notice",
+    url: INKASSOLOVEN,
+  }),
   fixedCompensation: byType(
     {
       value: { currency: "NOK", tiers: [{ fromPrincipal: 0, amount: 47000 }], deductsReminderFees: true },

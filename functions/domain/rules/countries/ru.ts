@@ -59,8 +59,18 @@ export const BANK_OF_RUSSIA_KEY_RATE: RateTable = {
       source: {
         law: "Bank of Russia decision of 13 February 2026: 16 % → 15.5 %",
         url: "https://www.devdiscourse.com/article/business/3803999-update-1-russian-central-bank-cuts-key-rate-50-basis-points-to-155",
+        note: "Confirmed by Russian press of 18 February 2026 (in force from 16 February); the next meeting was set for 20 March 2026.",
+      },
+    },
+    {
+      validFrom: "2026-07-01",
+      rateBp: 1550,
+      source: {
+        law: "Bank of Russia key rate on 1 July 2026",
         verify: true,
-        note: "The last change found; decisions from March 2026 on are missing and must be added.",
+        note:
+          "Carried forward: no decision of the meetings from 20 March 2026 on was found. Each change must be " +
+          "added dated the day it took effect; until then days from 20 March 2026 may be at a stale rate.",
       },
     },
   ],
@@ -94,9 +104,21 @@ export const RUSSIA: JurisdictionTable = {
             },
           },
         ),
-        finalNoticeDeadlineDays: both(null, {
-          law: "No notice before collection; Arbitrazh Procedure Code art. 4 part 5 (30-day pre-trial claim) concerns court, not collection",
-        }),
+        finalNoticeDeadlineDays: byType(
+          {
+            value: 30,
+            source: {
+              law: "Arbitrazh Procedure Code art. 4 part 5: a claim between businesses goes to court only 30 calendar days after the pre-trial claim (претензия) was sent",
+              note: "The final notice is that претензия, so the hand-over waits out its 30 days.",
+            },
+          },
+          {
+            value: null,
+            source: {
+              law: "Civil Procedure Code art. 132: no general pre-trial claim for individuals; 230-FZ sets none before collection",
+            },
+          },
+        ),
         reminderFeeRequiresAgreement: both(false, { law: "No statutory rule on reminder fees" }),
         contactHours: byType(
           { value: null, source: { law: "230-FZ protects individuals only" } },
@@ -116,6 +138,25 @@ export const RUSSIA: JurisdictionTable = {
             note: "Not on top of a contractual penalty (art. 395 item 4). Actual days in the year (365/366), as the Supreme Court's practice; to verify.",
           },
         ),
+        noFeeOnFirstReminder: both(false, {
+          law: "No statutory reminder fee, so no rule on which reminder bears one",
+        }),
+        interestFrom: both("dayAfterDue", {
+          law: "Civil Code art. 395 item 1: interest for the delay in paying, from the day after the due date",
+        }),
+        finalNoticeDeadlineCounting: byType(
+          {
+            value: "fromSending",
+            source: {
+              law: "Arbitrazh Procedure Code art. 4 part 5: 30 calendar days from the day the claim (претензия) was sent",
+            },
+          },
+          {
+            value: "fromSending",
+            source: { law: "No statutory notice period for individuals; counted from sending" },
+          },
+        ),
+        collectionCosts: noRule("collection costs"),
         fixedCompensation: noRule("flat compensation for recovery costs"),
       },
     },

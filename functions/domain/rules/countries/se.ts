@@ -95,6 +95,20 @@ export const SWEDEN: JurisdictionTable = {
           { reference: RIKSBANK_REFERENCE_RATE, marginBp: 800, dayBasis: 365, fixing: "perPeriod" },
           { law: "räntelag (1975:635) 6 §: referensränta + 8 pp" },
         ),
+        noFeeOnFirstReminder: both(false, {
+          law: "lag (1981:739) 2 §: an agreed reminder fee may be charged for the first reminder",
+          url: INKASSOKOSTNADER,
+        }),
+        interestFrom: both("dayAfterDue", {
+          law: "räntelag (1975:635) 3 §: interest from the due date fixed in advance",
+        }),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "no statutory notice period for the creditor's own reminders; the tenant's days are counted from sending",
+        }),
+        collectionCosts: both(null, {
+          law: "lag (1981:739) 5 §: inkassokostnader only for an inkassokrav, after hand-over",
+          url: INKASSOKOSTNADER,
+        }),
         fixedCompensation: byType(
           {
             value: {

@@ -40,6 +40,16 @@ export const UNITED_STATES: JurisdictionTable = {
           },
         ),
         statutoryInterest: stateLaw("statutory late-payment interest"),
+        noFeeOnFirstReminder: both(false, {
+          law: "No federal rule on which reminder may bear a fee; state law and the contract decide",
+        }),
+        interestFrom: both("dayAfterDue", {
+          law: "No federal statutory interest is claimed, so when it would start is moot",
+        }),
+        finalNoticeDeadlineCounting: both("fromSending", {
+          law: "No federal notice period; the tenant's days are counted from sending",
+        }),
+        collectionCosts: stateLaw("collection costs"),
         fixedCompensation: stateLaw("flat compensation"),
       },
     },
