@@ -35,6 +35,10 @@ export async function compileMjmlFile(file: string, includeRoot: string): Promis
     // MJML 5 ignores mj-include unless asked, and then only below the folder it is given.
     ignoreIncludes: false,
     includePath: includeRoot,
+    // MJML links Google Fonts for any font of its default list named in the stack (Roboto here):
+    // every reader's mail client would then tell Google their IP address. The stack is system
+    // fonts, so nothing is loaded from anywhere.
+    fonts: {},
   }).catch((error: Error) => {
     throw rejected(error.message.trim());
   });
@@ -44,6 +48,8 @@ export async function compileMjmlFile(file: string, includeRoot: string): Promis
   if (!html.includes(BRAND_COLOR_STAND_IN)) throw new Error(`${name} never uses the brand colour`);
   // MJML writes lang="und" unless told; the language is only known at send time.
   if (!html.includes('<html lang="und"')) throw new Error(`${name}: MJML no longer writes <html lang="und">`);
+  const remote = html.match(/<link\b[^>]*>|@import[^;]*;?/i);
+  if (remote) throw new Error(`${name} loads a resource from elsewhere: ${remote[0]}`);
   return (
     html
       .replaceAll(BRAND_COLOR_STAND_IN, "{{brandColor}}")

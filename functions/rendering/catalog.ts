@@ -26,6 +26,19 @@ export function translatorFor(language: string): Translate {
       formatter = new IntlMessageFormat(message, language);
       formatters.set(cacheKey, formatter);
     }
-    return String(formatter.format(values));
+    return String(formatter.format(values && markValueEnds(values))).replace(VALUE_END_AND_DOT, "");
   };
+}
+
+// A value that ends in a dot of its own ("1.234,50 kr.", "16 ноября 2026 г.", "Bianchi S.r.l.") at
+// the end of a sentence would print two: "kr..". Each such value carries a mark out of the private
+// use area to the formatted text, where the mark and the sentence's own dot right after it go.
+const VALUE_END = "\uE000";
+const VALUE_END_AND_DOT = /\uE000\.?/g;
+
+function markValueEnds(values: MessageValues): MessageValues {
+  const marked: MessageValues = {};
+  for (const [name, value] of Object.entries(values))
+    marked[name] = typeof value === "string" && value.endsWith(".") ? value + VALUE_END : value;
+  return marked;
 }

@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { PaymentInstructionSchema } from "#domain/payment/payment-account.ts";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
+import { CustomerTypeSchema } from "#domain/vocabulary.ts";
 
 export const TEMPLATE_NAMES = [
   "courtesy",
@@ -27,13 +28,21 @@ export const EmailDataSchema = z.object({
     name: z.string(),
     legalName: z.string().optional(),
     organisationNumber: z.string().optional(),
+    /** ISO 3166-1: whose register the organisation number is from, which names it in the footer. */
+    country: z.string().regex(/^[A-Z]{2}$/),
     address: z.array(z.string()).default([]),
     brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
     logoUrl: z.string().optional(),
     replyTo: z.string(),
     defaultLanguage: z.string().default("en"),
   }),
-  customer: z.object({ name: z.string(), country: z.string(), timeZone: z.string() }),
+  customer: z.object({
+    name: z.string(),
+    country: z.string(),
+    timeZone: z.string(),
+    /** A company is greeted and addressed unlike a person in most languages. */
+    type: CustomerTypeSchema,
+  }),
   invoice: z.object({
     invoiceNumber: z.string(),
     currency: z.string(),

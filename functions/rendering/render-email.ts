@@ -5,7 +5,7 @@
  */
 import type HandlebarsApi from "handlebars";
 import HandlebarsRuntime from "handlebars/runtime.js";
-import { canonicalLocale, resolveLanguage } from "#domain/locale/locale.ts";
+import { canonicalLocale, catalogLanguageOf, resolveLanguage } from "#domain/locale/locale.ts";
 import { translatorFor } from "./catalog.ts";
 import { type EmailData, EmailDataSchema, type RenderedEmail, type TemplateName } from "./email-data.ts";
 import { htmlTemplates, textTemplate } from "./generated/templates.js";
@@ -30,13 +30,21 @@ function templateFor(name: string): Compiled {
 
 const formattingLocales = new Map<string, string>();
 
-/** The locale numbers and dates are written in: the debtor's own, when it speaks the catalog's language. */
+/**
+ * The locale numbers and dates are written in. The debtor's own, region and all (de-AT, fr-CH),
+ * when it asks for the language the email is written in; "nn-NO" and "no-NO" read Bokmål, so they
+ * get nb-NO. A locale whose language dun does not write falls back whole: a pt-PT debtor who
+ * reads English reads English numbers and dates too, not Portuguese ones among English words.
+ */
 function formattingLocale(locale: string | undefined, language: string): string {
   const key = `${locale ?? ""}\u0000${language}`;
   let found = formattingLocales.get(key);
   if (found === undefined) {
     const canonical = locale && canonicalLocale(locale);
-    found = canonical && resolveLanguage(canonical) === language ? canonical : language;
+    found =
+      canonical && catalogLanguageOf(canonical) === language
+        ? new Intl.Locale(canonical, { language }).toString()
+        : language;
     if (formattingLocales.size < 10_000) formattingLocales.set(key, found);
   }
   return found;

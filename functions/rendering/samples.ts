@@ -141,12 +141,14 @@ export function sampleEmail(template: TemplateName, language: Language): EmailDa
       name: "Nordlys Regnskap",
       legalName: "Nordlys Regnskap AS",
       organisationNumber: "923 456 789 MVA",
+      country: "NO",
       address: ["Storgata 1", "0155 Oslo", "Norway"],
       brandColor: "#0f766e",
       replyTo: "faktura@nordlys.example",
       defaultLanguage: "en",
     },
-    customer: { name: debtor.name, country: debtor.country, timeZone: debtor.timeZone },
+    // Every sample debtor is a company; a test that needs a person says so.
+    customer: { name: debtor.name, country: debtor.country, timeZone: debtor.timeZone, type: "business" },
     invoice: {
       invoiceNumber: "2026-1001",
       currency: debtor.currency,

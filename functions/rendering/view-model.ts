@@ -70,11 +70,15 @@ function rowsOf(entries: [label: string, value: string, strong?: boolean][]): Ro
 export function buildView(
   template: TemplateName,
   data: ParsedEmailData,
-  t: Translate,
+  translate: Translate,
   language: string,
   locale: string,
 ): EmailView {
   const { invoice, tenant, customer } = data;
+  // Who reads decides the form of address (a company is greeted and addressed unlike a person in
+  // most languages); the catalogs choose with {audience, select, ...}. The owner reads their alerts.
+  const audience = template === "owner_alert" ? "owner" : customer.type;
+  const t: Translate = (key, values) => translate(key, { audience, ...values });
   const money = (amount: number) => formatMoney({ amount, currency: invoice.currency }, locale);
   const { dateFormat, percentFormat } = formatsFor(locale);
   const date = (iso: string) => dateFormat.format(new Date(`${iso}T00:00:00Z`));
@@ -245,8 +249,20 @@ export function buildView(
     closing,
     signoff: t("common.signoff"),
     tenant: { name: tenant.name, logoUrl: tenant.logoUrl ?? null },
-    footer: footerOf(data, t),
+    footer: footerOf(data, t, locale),
   };
+}
+
+const countryNames = new Map<string, Intl.DisplayNames>();
+
+/** "NO" as the reader's locale names it: "Norway", "Norwegen", "Norja". */
+function countryNameOf(country: string, locale: string): string {
+  let names = countryNames.get(locale);
+  if (!names) {
+    names = new Intl.DisplayNames(locale, { type: "region", fallback: "code" });
+    if (countryNames.size < 512) countryNames.set(locale, names);
+  }
+  return names.of(country) ?? country;
 }
 
 /** Subjects are mail headers: a line break in one would start a header of its own. */
@@ -294,10 +310,18 @@ function paymentDetailsOf(data: ParsedEmailData, t: Translate): EmailView["payme
   return { title: t("common.howToPay"), rows: rowsOf(entries), hint };
 }
 
-function footerOf(data: ParsedEmailData, t: Translate): string[] {
+function footerOf(data: ParsedEmailData, t: Translate, locale: string): string[] {
   const { tenant } = data;
   const lines = [tenant.legalName ?? tenant.name];
-  if (tenant.organisationNumber) lines.push(t("common.orgNumber", { number: tenant.organisationNumber }));
+  // The number is the one the tenant's country gives, so the label names that country's register.
+  if (tenant.organisationNumber)
+    lines.push(
+      t("common.orgNumber", {
+        number: tenant.organisationNumber,
+        country: tenant.country,
+        countryName: countryNameOf(tenant.country, locale),
+      }),
+    );
   if (tenant.address.length > 0) lines.push(tenant.address.join(", "));
   lines.push(t("common.sentOnBehalf", { tenant: tenant.legalName ?? tenant.name, replyTo: tenant.replyTo }));
   return lines;

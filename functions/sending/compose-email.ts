@@ -37,6 +37,7 @@ export function emailSubjectOf(
       name: tenant.name,
       legalName: tenant.legalName,
       organisationNumber: tenant.organisationNumber,
+      country: tenant.country,
       address: tenant.address,
       brandColor: tenant.brandColor,
       logoUrl: tenant.logoUrl,
@@ -47,6 +48,7 @@ export function emailSubjectOf(
       name: invoice.customer.name,
       country: invoice.customer.country,
       timeZone: invoice.customer.timeZone,
+      type: invoice.customer.type,
     },
     invoice: {
       invoiceNumber: invoice.invoiceNumber,

@@ -30,4 +30,13 @@ describe("the template build", () => {
     );
     await expect(compileMjmlFile(file, dir)).rejects.toThrow("broken.mjml never uses the brand colour");
   });
+
+  it("fails on a template that would load a font from elsewhere, which tells that host the reader's IP", async () => {
+    const { file, dir } = await templateFile(
+      '<mjml><mj-head><mj-font name="Inter" href="https://fonts.example/inter.css" /></mj-head><mj-body><mj-section background-color="#010203"><mj-column><mj-text font-family="Inter, sans-serif">Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+    );
+    await expect(compileMjmlFile(file, dir)).rejects.toThrow(
+      'broken.mjml loads a resource from elsewhere: <link href="https://fonts.example/inter.css"',
+    );
+  });
 });

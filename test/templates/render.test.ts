@@ -56,6 +56,8 @@ describe("user text in an email", () => {
   it("comes out escaped and inert in both parts", () => {
     // Prepare
     const data = sampleEmail("reminder_1", "en");
+    // A person, so that the greeting names them.
+    data.customer.type = "consumer";
     data.customer.name = hostile;
     data.invoice.paymentUrl = 'https://pay.example/x" onmouseover="alert(1)';
 

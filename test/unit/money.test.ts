@@ -527,6 +527,15 @@ describe("formatMoney", () => {
     expect(plainSpaces(formatMoney({ amount: 123_450, currency }, locale))).toBe(expected);
   });
 
+  it.each([
+    ["it-IT", "EUR", "1.450,00 €"],
+    ["es-ES", "EUR", "1.450,00 €"],
+    ["pl-PL", "PLN", "1 450,00 zł"],
+  ])("groups a four-digit amount in %s as the banks there do: %s %s", (locale, currency, expected) => {
+    // CLDR leaves four digits ungrouped in these locales; amounts beside 12.500,00 € are grouped.
+    expect(plainSpaces(formatMoney({ amount: 145_000, currency }, locale))).toBe(expected);
+  });
+
   it("always shows the currency's own number of decimals", () => {
     expect(formatMoney({ amount: 1234, currency: "JPY" }, "en-US")).toBe("¥1,234");
     expect(

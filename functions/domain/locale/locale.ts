@@ -63,13 +63,20 @@ export function resolveLanguage(tag: string | undefined, tenantDefault?: string)
 
 function resolveUncached(tag: string | undefined, tenantDefault?: string): Language {
   for (const candidate of [tag, tenantDefault]) {
-    if (!candidate) continue;
-    const canonical = canonicalLocale(candidate);
-    if (!canonical) continue;
-    const language = new Intl.Locale(canonical).language;
-    if (SUPPORTED.has(language)) return language as Language;
-    const alias = LANGUAGE_ALIASES[language];
-    if (alias) return alias;
+    const language = candidate && catalogLanguageOf(candidate);
+    if (language) return language;
   }
   return "en";
+}
+
+/**
+ * The catalog a tag itself asks for ("de-AT" → "de", "nn-NO" → "nb"), without any fallback:
+ * undefined for a language dun does not write ("pt-PT") or a tag that is not well-formed.
+ */
+export function catalogLanguageOf(tag: string): Language | undefined {
+  const canonical = canonicalLocale(tag);
+  if (!canonical) return undefined;
+  const language = new Intl.Locale(canonical).language;
+  if (SUPPORTED.has(language)) return language as Language;
+  return LANGUAGE_ALIASES[language];
 }

@@ -385,6 +385,11 @@ function currencyFormat(
     style: "currency",
     currency,
     currencyDisplay,
+    // CLDR leaves four-digit numbers ungrouped in it, es, pl and pt ("1450,00 €", beside
+    // "12.500,00 €"), a rule for numbers in running prose. Invoices, bank statements and banks'
+    // own apps there group every amount ("1.450,00 €", "1 450,00 zł"), as every other language dun
+    // writes already does, so amounts are grouped always, and a column of them lines up.
+    useGrouping: "always",
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   });
