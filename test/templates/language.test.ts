@@ -50,6 +50,9 @@ function render(
   if (audience === "consumer") data.customer.name = PERSON;
   // A four-digit amount: the one CLDR leaves ungrouped in it, es and pl.
   data.invoice.amount = 145_000;
+  // The amounts the pipeline would state for it (#domain/invoice/amount-due.ts).
+  data.outstanding = Math.max(0, 145_000 - data.invoice.amountPaid);
+  data.amountDue = data.outstanding + (data.fees ?? 0) + (data.interest ?? 0) + (data.compensation ?? 0);
   if (data.installment) data.installment.amount = 145_000;
   if (data.payment) data.payment.amount = 100_000;
   return renderEmail(template, SAMPLE_DEBTORS[language].locale, data);
@@ -66,8 +69,9 @@ describe.each(SUPPORTED_LANGUAGES)("in %s", (language) => {
       const email = render(template, language, audience);
       for (const part of [email.subject, email.text]) {
         expect(part).not.toMatch(/[^.]\.\.(?!\.)/);
-        // 1450,00 or 1450.00: four digits before the decimals with no group separator.
-        expect(part).not.toMatch(/(?<!\d)\d{4,}[.,]\d{2}(?!\d)/);
+        // 1450,00 or 1450.00: four digits before the decimals with no group separator (not an
+        // account number such as 8601.11.17947).
+        expect(part).not.toMatch(/(?<![\d.])\d{4,}[.,]\d{2}(?![\d.])/);
       }
     });
 
