@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { PaymentReferenceTypeSchema } from "#domain/payment/payment-reference.ts";
 import { InstantSchema, IsoDateSchema } from "#domain/text.ts";
+import { CustomerTypeSchema } from "#domain/vocabulary.ts";
 
 export const TEMPLATE_NAMES = [
   "courtesy",
@@ -39,8 +40,16 @@ export const EmailDataSchema = z.object({
         domesticAccount: z.string().optional(),
       })
       .default({}),
+    /** Who the claim goes to after the final notice, where the tenant named one. */
+    collectionAgency: z.object({ name: z.string(), contact: z.string().optional() }).optional(),
   }),
-  customer: z.object({ name: z.string(), country: z.string(), timeZone: z.string() }),
+  customer: z.object({
+    name: z.string(),
+    country: z.string(),
+    timeZone: z.string(),
+    /** What the law lets the email say; without it the email claims what a consumer may be told. */
+    type: CustomerTypeSchema.optional(),
+  }),
   invoice: z.object({
     invoiceNumber: z.string(),
     currency: z.string(),
@@ -55,6 +64,8 @@ export const EmailDataSchema = z.object({
   sentAt: InstantSchema,
   /** Reminder fees charged so far, this email's included. */
   fees: Minor.default(0),
+  /** The fee this email itself charges, part of `fees`. */
+  stageFee: Minor.default(0),
   /** Statutory interest accrued until sentAt, and the annual rate it ran at (basis points). */
   interest: Minor.default(0),
   interestRateBp: z.number().int().nonnegative().optional(),

@@ -121,7 +121,7 @@ export function sampleEmail(template: TemplateName, language: Language): EmailDa
       defaultLanguage: "en",
       payment: { iban: "NO9386011117947", bic: "DNBANOKK" },
     },
-    customer: { name: debtor.name, country: debtor.country, timeZone: debtor.timeZone },
+    customer: { name: debtor.name, country: debtor.country, timeZone: debtor.timeZone, type: "business" },
     invoice: {
       invoiceNumber: "2026-1001",
       currency: debtor.currency,

@@ -42,11 +42,13 @@ export function emailSubjectOf(
       replyTo: tenant.replyTo,
       defaultLanguage: tenant.defaultLanguage,
       payment: tenant.payment,
+      collectionAgency: tenant.collectionAgency,
     },
     customer: {
       name: invoice.customer.name,
       country: invoice.customer.country,
       timeZone: invoice.customer.timeZone,
+      type: invoice.customer.type,
     },
     invoice: {
       invoiceNumber: invoice.invoiceNumber,
@@ -82,6 +84,7 @@ export function emailDataFor(tenant: Tenant, invoice: Invoice, step: Step, sentA
     ...(step.type === "stage"
       ? {
           fees: feesSoFar + step.fee.amount,
+          stageFee: step.fee.amount,
           interest: step.interest.amount,
           interestRateBp: step.interest.amount > 0 && rate !== null ? rate : undefined,
           deadline: step.deadline,
