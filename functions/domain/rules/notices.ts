@@ -322,7 +322,7 @@ const NETHERLANDS: NoticeTable = {
           url: "https://wetten.overheid.nl/BWBR0005289/#Boek6_Titeldeel1_Afdeling10_Artikel96",
         },
         {
-          law: "HR 13 juni 2016, ECLI:NL:HR:2016:2704: the term starts the day after the letter is received",
+          law: "HR 25 november 2016, ECLI:NL:HR:2016:2704: the term starts the day after the letter is received",
         },
         {
           law: "Besluit vergoeding voor buitengerechtelijke incassokosten art. 2: the scale (collection-costs.ts)",
