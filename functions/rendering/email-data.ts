@@ -35,6 +35,8 @@ export const EmailDataSchema = z.object({
     logoUrl: z.string().optional(),
     replyTo: z.string(),
     defaultLanguage: z.string().default("en"),
+    /** Who the claim goes to after the final notice, where the tenant named one. */
+    collectionAgency: z.object({ name: z.string(), contact: z.string().optional() }).optional(),
   }),
   customer: z.object({
     name: z.string(),
@@ -67,6 +69,7 @@ export const EmailDataSchema = z.object({
    */
   outstanding: Minor,
   fees: Minor.default(0),
+  /** The fee this email itself charges, part of `fees`. */
   stageFee: Minor.default(0),
   interest: Minor.default(0),
   /** The annual rate the interest ran at (basis points). */
@@ -75,6 +78,11 @@ export const EmailDataSchema = z.object({
   amountDue: Minor,
   /** The pay-by date the email states (never before sentAt's day: the ladder decides it). */
   deadline: IsoDateSchema.optional(),
+  /**
+   * The final notice: the collection costs the law lets the creditor charge if its deadline passes
+   * unpaid, which the notice must state exactly to be owed (NL consumers, the BIK scale).
+   */
+  collectionCosts: Minor.optional(),
   /** The hand-over letter: the deadline the final notice stated. */
   finalNoticeDeadline: IsoDateSchema.optional(),
   earlyPaymentDiscount: z

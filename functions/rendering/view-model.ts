@@ -1,12 +1,15 @@
 /**
  * Turns email data into what the templates print: every sentence already in the debtor's
  * language and every amount and date already formatted for their locale, so the templates
- * hold layout only. Which paragraphs a stage says, and the country-specific wording, live here.
+ * hold layout only. Which paragraphs a stage says live here; what the law of the debtor's country
+ * adds to them is data (#domain/rules/notices.ts), printed here without asking which country.
  */
 import { daysBetween } from "#domain/calendar/iso-date.ts";
 import { localDateOf } from "#domain/calendar/zoned-time.ts";
 import { formatMoney } from "#domain/money/money.ts";
 import type { PaymentAccountType } from "#domain/payment/payment-account.ts";
+import { type NoticeMessage, type NoticeValue, noticesFor } from "#domain/rules/notices.ts";
+import { STAGES, type Stage } from "#domain/vocabulary.ts";
 import type { Translate } from "./catalog.ts";
 import type { ParsedEmailData, TemplateName } from "./email-data.ts";
 
@@ -30,7 +33,7 @@ export type EmailView = {
   footer: string[];
 };
 
-const REMINDERS: ReadonlySet<TemplateName> = new Set(["reminder_1", "reminder_2", "final_notice"]);
+const LADDER_STAGES: ReadonlySet<string> = new Set(STAGES);
 /** Emails that ask for money the debtor may already have sent. */
 const ASKS_FOR_PAYMENT: ReadonlySet<TemplateName> = new Set([
   "courtesy",
@@ -155,22 +158,20 @@ export function buildView(
       paragraphs.push(say("body"), say("request"));
       rows = amountRows();
       break;
-    case "final_notice": {
+    case "final_notice":
+      // The consequences of not paying are law, so the notices table words them (see below).
       paragraphs.push(say("body"), say("request"));
-      const notes = [say("consequence")];
-      if (customer.country === "NO") {
-        heading = t("country.NO.finalNoticeHeading");
-        notes.unshift(t("country.NO.finalNotice"));
-      }
-      if (customer.country === "IT" && rate) notes.unshift(t("country.IT.finalNotice", values));
-      notice = { title: null, paragraphs: notes };
       rows = amountRows();
       break;
-    }
-    case "collection":
-      paragraphs.push(say("body"), say("request"));
+    case "collection": {
+      const agency = tenant.collectionAgency;
+      const named = { agencyNamed: agency ? "yes" : "no", agency: agency?.name ?? "" };
+      paragraphs.push(say("body", named));
+      if (agency?.contact) paragraphs.push(say("agencyContact", { ...named, agencyContact: agency.contact }));
+      paragraphs.push(say("request", named));
       rows = amountRows().filter((row) => row.label !== t("common.payBy"));
       break;
+    }
     case "payment_plan_installment": {
       const installment = data.installment;
       const extra: Record<string, string | number> = installment
@@ -212,12 +213,30 @@ export function buildView(
       break;
   }
 
-  if (REMINDERS.has(template)) {
-    if (customer.country === "DK" && data.fees > 0) paragraphs.push(t("country.DK.reminderFee", values));
-    if (customer.country === "IT" && rate && template !== "final_notice")
-      paragraphs.push(t("country.IT.reminder", values));
-    else if (data.interest > 0 && rate && customer.country !== "IT")
-      paragraphs.push(t("common.interestNote", values));
+  if (LADDER_STAGES.has(template)) {
+    // A debtor whose type is unknown is told only what a consumer may be: it claims the least.
+    const said = noticesFor(customer.country, customer.type ?? "consumer", template as Stage, sentOn);
+    const { collectionCosts } = data;
+    const present: Record<NoticeValue, boolean> = {
+      rate: data.interest > 0 && rate !== "",
+      stageFee: data.stageFee > 0,
+      compensation: data.compensation > 0,
+      collectionCosts: collectionCosts !== undefined && collectionCosts > 0,
+    };
+    const noticeValues = {
+      ...values,
+      // `fee` in a notice is this email's own fee: the law speaks of each reminder's.
+      fee: money(data.stageFee),
+      compensation: money(data.compensation),
+      collectionCosts: money(collectionCosts ?? 0),
+    };
+    const sayable = (message: NoticeMessage) => message.needs.every((value) => present[value]);
+    const sayAll = (messages: NoticeMessage[]) =>
+      messages.filter(sayable).map((message) => t(message.key, noticeValues));
+    if (said.heading && sayable(said.heading)) heading = t(said.heading.key, noticeValues);
+    paragraphs.push(...sayAll(said.paragraphs));
+    const box = sayAll(said.notice);
+    if (box.length > 0) notice = { title: null, paragraphs: box };
   }
   if (ASKS_FOR_PAYMENT.has(template)) closing.push(t("common.ignoreIfPaid"));
   if (template !== "owner_alert") closing.push(t("common.questions"));

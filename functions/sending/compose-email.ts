@@ -43,6 +43,7 @@ export function emailSubjectOf(
       logoUrl: tenant.logoUrl,
       replyTo: tenant.replyTo,
       defaultLanguage: tenant.defaultLanguage,
+      collectionAgency: tenant.collectionAgency,
     },
     customer: {
       name: invoice.customer.name,
@@ -102,6 +103,7 @@ export function emailDataFor(tenant: Tenant, invoice: Invoice, step: Step, sentA
     ...emailAmountsOf(due),
     interestRateBp: due.interest > 0 && rate !== null ? rate : undefined,
     deadline: step.deadline,
+    collectionCosts: step.collectionCosts?.amount,
     finalNoticeDeadline: step.finalNoticeDeadline,
     earlyPaymentDiscount: discountOpen
       ? {

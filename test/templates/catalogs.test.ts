@@ -87,6 +87,11 @@ describe.each(SUPPORTED_LANGUAGES)("the %s catalog", (language) => {
         email: "faktura@fjordlys.example",
         detail: "550 5.1.1 user unknown",
         fee: "100,00 kr.",
+        agencyNamed: "yes",
+        agency: "Kredinor AS",
+        agencyContact: "post@kredinor.example",
+        compensation: "40,00 €",
+        collectionCosts: "375,00 €",
       };
       for (const [key, message] of Object.entries(load())) {
         const formatted = String(new IntlMessageFormat(message, language).format(samples));

@@ -130,15 +130,17 @@ describe("country wording", () => {
   });
 
   it("a Danish reminder with a fee names the rykkergebyr and renteloven § 9 b", () => {
-    const email = renderEmail("reminder_2", "da-DK", sampleEmail("reminder_2", "da"));
+    const data = { ...sampleEmail("reminder_2", "da"), stageFee: 3500 };
+    const email = renderEmail("reminder_2", "da-DK", data);
     expect(email.text.toLowerCase()).toContain("rykkergebyr");
     expect(email.text).toContain("9 b");
   });
 
-  it("an Italian final notice is a diffida with interest under D.Lgs. 231/2002", () => {
+  it("an Italian final notice to a business is a costituzione in mora with interest under D.Lgs. 231/2002", () => {
     const email = renderEmail("final_notice", "it-IT", sampleEmail("final_notice", "it"));
     expect(email.text).toContain("231/2002");
-    expect(email.text.toLowerCase()).toContain("diffida");
+    expect(email.text).toContain("costituzione in mora ai sensi dell’art. 1219 c.c.");
+    expect(email.text.toLowerCase()).not.toContain("diffida");
   });
 });
 

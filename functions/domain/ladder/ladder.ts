@@ -15,13 +15,13 @@ import {
   isDelivered,
   retryNotBefore,
 } from "#domain/invoice/delivery.ts";
-import type { Invoice } from "#domain/invoice/invoice.ts";
+import { type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";
 import type { SendBlocked } from "#domain/invoice/send-blocked.ts";
 import type { Money } from "#domain/money/money.ts";
 import { rulesFor } from "#domain/rules/country-rules.ts";
 import { finalNoticeDeadline } from "#domain/rules/deadlines.ts";
 import { reminderFee } from "#domain/rules/fees.ts";
-import { fixedCompensation, statutoryInterest } from "#domain/rules/interest.ts";
+import { fixedCompensation, statutoryCollectionCosts, statutoryInterest } from "#domain/rules/interest.ts";
 import { STAGES, type Stage } from "#domain/vocabulary.ts";
 import { type Ladder, ladderFor, type Policy } from "./policy.ts";
 
@@ -44,6 +44,8 @@ export type StageStep = {
   compensation: Money;
   /** The pay-by date the email states, where the stage gives one; never before the day it is sent. */
   deadline?: IsoDate;
+  /** The final notice: the collection costs the law lets it state, owed if its deadline passes unpaid. */
+  collectionCosts?: Money;
   /** The hand-over: the deadline the final notice stated, which passed unpaid. */
   finalNoticeDeadline?: IsoDate;
   notifyAccountManager: boolean;
@@ -272,6 +274,16 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
         })
       : null;
   const finalNotice = counted.find((sent) => sent.stage === "final_notice");
+  const collectionCosts =
+    stage === "final_notice"
+      ? statutoryCollectionCosts({
+          country: customer.country,
+          customerType: customer.type,
+          currency: invoice.currency,
+          principal: outstandingOf(invoice),
+          on: sendDate,
+        })
+      : null;
 
   return {
     kind: "send",
@@ -285,6 +297,10 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
       interest: { amount: interest.amount, currency: invoice.currency },
       compensation: { amount: compensation?.amount ?? 0, currency: invoice.currency },
       deadline,
+      collectionCosts:
+        collectionCosts && collectionCosts.amount > 0
+          ? { amount: collectionCosts.amount, currency: invoice.currency }
+          : undefined,
       finalNoticeDeadline: stage === "collection" ? finalNotice?.deadline : undefined,
       notifyAccountManager:
         customer.accountManagerEmail !== undefined &&

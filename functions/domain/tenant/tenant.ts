@@ -87,6 +87,17 @@ export const TenantSchema = z.strictObject({
   ownerEmail: EmailSchema,
   defaultLanguage: z.enum(SUPPORTED_LANGUAGES).default("en"),
   payment: TenantPaymentSchema.default({ accounts: [] }),
+  /**
+   * The agency the tenant hands unpaid claims to, named in the hand-over notice so the debtor
+   * knows who will write; without it the notice says only that an agency will.
+   */
+  collectionAgency: z
+    .strictObject({
+      name: singleLineText(200),
+      /** How the debtor reaches the agency: an address, a phone number or a web page. */
+      contact: singleLineText(200).optional(),
+    })
+    .optional(),
   policy: PolicySchema,
 });
 export type Tenant = z.infer<typeof TenantSchema>;
