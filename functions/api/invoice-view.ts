@@ -62,6 +62,7 @@ export const InvoiceViewSchema = z.object({
       clickedAt: z.string().nullable(),
       fee: Decimal,
       interest: Decimal,
+      compensation: Decimal.describe("the fixed recovery compensation the email claimed"),
     }),
   ),
   timeline: z.array(TimelineEventSchema).optional().describe("every event, oldest first (one invoice only)"),
@@ -112,9 +113,7 @@ export function invoiceView(
     issueDate: invoice.issueDate,
     dueDate: invoice.dueDate,
     overdue:
-      !settledForGood &&
-      invoice.amountPaid < invoice.amount &&
-      now.toISOString().slice(0, 10) > invoice.dueDate,
+      !settledForGood && outstandingOf(invoice) > 0 && now.toISOString().slice(0, 10) > invoice.dueDate,
     customer: invoice.customer,
     paymentReference: invoice.paymentReference?.display ?? null,
     paymentUrl: invoice.paymentUrl ?? null,
@@ -148,6 +147,7 @@ export function invoiceView(
       clickedAt: sent.clickedAt ?? null,
       fee: money(sent.fee),
       interest: money(sent.interest),
+      compensation: money(sent.compensation),
     })),
     ...(timeline ? { timeline } : {}),
     updatedAt: invoice.updatedAt,
