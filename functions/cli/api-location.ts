@@ -101,7 +101,7 @@ function baseUrlOf(raw: string, source: string): string {
 }
 
 /** Local mode's local.json in `cwd`, or undefined when there is none or its local mode no longer runs. */
-async function readLocalFile(cwd: string): Promise<LocalFile | undefined> {
+export async function readLocalFile(cwd: string = process.cwd()): Promise<LocalFile | undefined> {
   const file = path.join(cwd, LOCAL_FILE);
   let text: string;
   try {

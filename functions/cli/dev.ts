@@ -64,7 +64,13 @@ export async function runDev(
   if (!signals.stopping) {
     await mkdir(LOCAL_DIR, { recursive: true });
     // Which process this is, so that a file left behind when it is killed is known for what it is.
-    const record: LocalFile = { ...ready, ...thisProcess(), startedAt: new Date().toISOString() };
+    const record: LocalFile = {
+      ...ready,
+      dynamoEndpoint: stack.dynamo.endpoint,
+      tableName: stack.dynamo.tableName,
+      ...thisProcess(),
+      startedAt: new Date().toISOString(),
+    };
     await writeFile(LOCAL_FILE, `${JSON.stringify(record, null, 2)}\n`);
     out.write(banner(stack, options));
     out.write(`DUN_READY ${JSON.stringify(ready)}\n`);

@@ -24,7 +24,13 @@ import { dispatchTargetOf, setLocalDispatch, setScheduleState } from "./dispatch
 import { listInvoices, showStatus } from "./invoices.ts";
 import { createKey, createLocalKey, keyTargetOf } from "./keys.ts";
 import { LOCAL_DIR } from "./local-file.ts";
-import { writePreview } from "./preview.ts";
+import {
+  previewInvoice,
+  previewSourceOf,
+  writeFilesWritten,
+  writeInvoicePreview,
+  writePreview,
+} from "./preview.ts";
 import {
   deadLetterQueueArnOf,
   moveDeadLetters,
@@ -96,7 +102,8 @@ Where the API is: --api URL --key KEY, else DUN_API_URL and DUN_API_KEY, else th
 
 Exit codes:
   0  done
-  1  failed: a file that cannot be read, or an unexpected error
+  1  failed: a file that cannot be read, an invoice or tenant not stored, no email to
+     preview, or an unexpected error
   2  usage: the command line is wrong (an unknown option, a missing or unreadable value)
   3  refused: the API (or AWS) refused the request, or an upload had rows rejected
   4  unreachable: the API could not be reached
@@ -309,28 +316,89 @@ redrive
     ),
   );
 
+const tableOption = "the DynamoDB table (default: the TABLE_NAME environment variable)";
+
+const PREVIEW_HELP = `
+With --invoice, the email is the one the sender sends next for that invoice, decided and rendered
+by the sender's own code at the moment it would send it; nothing is sent and nothing is written.
+The invoice is read from --table or TABLE_NAME (a deployed stack, with the operator's AWS
+credentials), else from local mode's table (npm start, in this directory). Its tenant is --tenant,
+else the one of the API key (--key, DUN_API_KEY, or local mode's).
+
+With --stage and --locale, a template filled with sample data: its wording, not an email any
+invoice gets.`;
+
 program
   .command("preview")
   .description(
-    `write one email as HTML, text and (where Chromium is installed) PNG; languages: ${SUPPORTED_LANGUAGES.join(", ")}`,
+    "write an email as HTML, text and (where Chromium is installed) PNG: an invoice's next email as the " +
+      `sender would send it (--invoice), or a stage's template with sample data (--stage, --locale; languages: ${SUPPORTED_LANGUAGES.join(", ")})`,
   )
-  .addOption(
-    new Option("--stage <stage>", "the email to render").choices(TEMPLATE_NAMES).makeOptionMandatory(),
+  .option("--invoice <invoice-number>", "the stored invoice whose next email to render")
+  .option(
+    "--at <instant>",
+    "with --invoice: as of this moment, e.g. 2026-12-01T09:00:00Z (default: now)",
+    instant,
   )
-  .requiredOption("--locale <locale>", "the debtor's locale, e.g. nb-NO", locale)
+  .option("--tenant <id>", "with --invoice: the invoice's tenant (default: the API key's)")
+  .option("--table <name>", `with --invoice: ${tableOption}, else local mode's`)
+  .addOption(new Option("--stage <stage>", "sample data: the email to render").choices(TEMPLATE_NAMES))
+  .option("--locale <locale>", "sample data: the debtor's locale, e.g. nb-NO", locale)
   .option("--out <dir>", "where to write the files", "preview")
-  .action((options: { stage: TemplateName; locale: string; out: string }, command: Command) =>
+  .addHelpText("after", PREVIEW_HELP)
+  .action((options: PreviewOptions, command: Command) =>
     run(command, async ({ out, json }) => {
-      const files = await writePreview(options.stage, options.locale, options.out);
-      if (json) return writeJson(out, files);
-      out.write(`Subject: ${files.subject}\n`);
-      for (const file of [files.html, files.text, files.png]) if (file) out.write(`wrote ${file}\n`);
-      if (!files.png)
-        out.write("no PNG: Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)\n");
+      const mode = previewModeOf(options);
+      if (mode === "invoice") {
+        const globals = command.optsWithGlobals<GlobalOptions>();
+        const source = await previewSourceOf({ table: options.table, key: globals.key });
+        const preview = await previewInvoice(source, {
+          invoiceNumber: options.invoice as string,
+          tenant: options.tenant,
+          at: options.at,
+          outDir: options.out,
+        });
+        return json ? writeJson(out, preview) : writeInvoicePreview(out, preview);
+      }
+      const files = await writePreview(options.stage as TemplateName, options.locale as string, options.out);
+      return json ? writeJson(out, files) : writeFilesWritten(out, files);
     }),
   );
 
-const tableOption = "the DynamoDB table (default: the TABLE_NAME environment variable)";
+type PreviewOptions = {
+  invoice?: string;
+  at?: Date;
+  tenant?: string;
+  table?: string;
+  stage?: TemplateName;
+  locale?: string;
+  out: string;
+};
+
+/** A stored invoice's email, or a sample one: never both, and each with only its own options. */
+function previewModeOf(options: PreviewOptions): "invoice" | "sample" {
+  if (options.invoice !== undefined) {
+    const sampleOnly = [options.stage && "--stage", options.locale && "--locale"].filter(Boolean);
+    if (sampleOnly.length > 0) {
+      throw new UsageError(
+        `${sampleOnly.join(" and ")} with --invoice: an invoice's email is its next stage, in its customer's locale`,
+      );
+    }
+    return "invoice";
+  }
+  const invoiceOnly = [
+    options.at && "--at",
+    options.tenant !== undefined && "--tenant",
+    options.table !== undefined && "--table",
+  ].filter(Boolean);
+  if (invoiceOnly.length > 0) throw new UsageError(`${invoiceOnly.join(", ")} only go with --invoice`);
+  if (options.stage === undefined || options.locale === undefined) {
+    throw new UsageError(
+      "say which email: --invoice N for a stored invoice's next one, or --stage S --locale L for sample data",
+    );
+  }
+  return "sample";
+}
 
 program
   .command("keys")

@@ -18,6 +18,12 @@ export const LocalFileSchema = z.looseObject({
   apiUrl: z.string(),
   inboxUrl: z.string().optional(),
   apiKey: z.string().optional(),
+  /**
+   * Local mode's DynamoDB (dynalite) and dun's table in it: what `dun preview --invoice` reads, as
+   * the sender does, without the HTTP API, which shows an invoice but not the item the sender decides on.
+   */
+  dynamoEndpoint: z.string().optional(),
+  tableName: z.string().optional(),
   /** Local mode's process. A file without one (written by hand, or by an older dun) is taken at its word. */
   pid: z.number().int().positive().optional(),
   /** When local mode started, in real time (its simulated clock says something else). */
