@@ -6,11 +6,15 @@
  * in the same conditional write as the change, so a retried payment is answered again instead of
  * being booked twice. Keys (kept as their hashes) are scoped to the invoice and remembered for a day (the newest
  * IDEMPOTENCY_KEYS_KEPT of them); the same key with a different request is refused.
+ *
+ * A payment's receipt to the debtor goes into the invoice's outbox in that same write: so it goes
+ * once however often the request is retried, and a failure after the write cannot lose it. The
+ * sender sends it when the due slot brings the invoice back (#sending/owner-alert.ts).
  */
 import { createHash } from "node:crypto";
 import type { IdempotentResponse } from "#adapters/dynamo/invoice-table.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
-import { slotWithAlerts } from "#sending/owner-alert.ts";
+import { receiptEntries, slotWithAlerts, withAlerts } from "#sending/owner-alert.ts";
 import { type ReminderInFlight, waitOutStandingClaim } from "#sending/standing-claim.ts";
 import type { RouteHandler } from "./http-request.ts";
 import type { InvoiceAction } from "./invoice-actions.ts";
@@ -63,6 +67,8 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
       }
       const { invoice, events } = applied.value;
       const next = decideNextAction(invoice, tenant.policy, now);
+      const receipts = receiptEntries(events, stored.invoice.version + 1);
+      const outbox = Object.keys(receipts).length > 0 ? withAlerts(stored.alerts, receipts) : undefined;
       const response = json(200, {
         ...invoiceView(invoice, tenant.policy, now),
         ...(inFlight ? { reminderInFlight: inFlight } : {}),
@@ -75,8 +81,8 @@ export function actionRoute(action: InvoiceAction): RouteHandler {
         stored.invoice,
         invoice,
         events,
-        slotWithAlerts(next.kind === "none" ? undefined : next.at, stored.alerts, now),
-        { whileClaimed: stored.claim !== undefined, requests },
+        slotWithAlerts(next.kind === "none" ? undefined : next.at, outbox ?? stored.alerts, now),
+        { whileClaimed: stored.claim !== undefined, requests, alerts: outbox },
       );
       if (saved === "ok") return response;
     }

@@ -16,7 +16,7 @@ import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { changeAmount, recordPayment } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Policy } from "#domain/ladder/policy.ts";
-import { slotWithAlerts } from "#sending/owner-alert.ts";
+import { receiptEntries, slotWithAlerts, withAlerts } from "#sending/owner-alert.ts";
 import { type ClaimWaitDeps, type ReminderInFlight, waitOutStandingClaim } from "#sending/standing-claim.ts";
 import { ReminderInFlightSchema } from "./invoice-view.ts";
 import { type FieldError, FieldErrorSchema, fieldErrorsOf } from "./problem.ts";
@@ -243,9 +243,13 @@ async function writeUpload(
         }
         break; // created by a concurrent upload a moment ago: compare with it instead
       case "update": {
-        const next = slotWithAlerts(decision.next, existing?.alerts, now);
+        // A payment the export tells of gets its receipt, in the same write (as an API payment's does).
+        const receipts = receiptEntries(decision.events, decision.before.version + 1);
+        const outbox = Object.keys(receipts).length > 0 ? withAlerts(existing?.alerts, receipts) : undefined;
+        const next = slotWithAlerts(decision.next, outbox ?? existing?.alerts, now);
         const saved = await invoices.save(decision.before, decision.after, decision.events, next, {
           whileClaimed: decision.whileClaimed,
+          alerts: outbox,
         });
         if (saved === "ok") return answer("updated");
       }

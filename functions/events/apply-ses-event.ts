@@ -16,16 +16,15 @@
 import { createHash } from "node:crypto";
 
 import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
-import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import type { StoredTenant, TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Mailer } from "#adapters/ses/mailer.ts";
 import { decodeTagValue } from "#adapters/ses/tag-values.ts";
 import { applyDeliveryReport, type DeliveryReport } from "#domain/invoice/delivery.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
-import type { Tenant } from "#domain/tenant/tenant.ts";
 import { confirmSend, type SendConfirmation } from "#sending/complete-claim.ts";
 import type { SenderConfig } from "#sending/compose-email.ts";
-import { confirmAlertSent, flushOwnerAlerts } from "#sending/notify-owner.ts";
-import { type PendingAlert, slotWithAlerts, withAlerts } from "#sending/owner-alert.ts";
+import { confirmAlertSent, flushOutbox } from "#sending/notify-owner.ts";
+import { type Outbox, ownerAlertEntry, slotWithAlerts, withAlerts } from "#sending/owner-alert.ts";
 import type { SesEvent } from "./ses-event.ts";
 
 export type EventDeps = {
@@ -68,18 +67,20 @@ export function sendConfirmationOf(event: SesEvent): SendConfirmation | undefine
   };
 }
 
-/** The owner alert a Send event confirms, read from its tags. */
+/** The outbox entry (an owner alert, a receipt, a note) a Send event confirms, read from its tags. */
 function alertSentOf(event: SesEvent) {
   const tenant = first(event.tags, "tenant");
   const invoice = first(event.tags, "invoice");
   const alertId = first(event.tags, "alert");
   const claimId = first(event.tags, "claim");
   if (!tenant || !invoice || !alertId || !claimId) return undefined;
+  const step = first(event.tags, "step");
   return {
     tenantId: decodeTagValue(tenant),
     invoiceNumber: decodeTagValue(invoice),
     alertId,
     claimId,
+    ...(step === undefined ? {} : { step }),
     messageId: event.messageId,
     recipients: event.destination,
     at: new Date(event.at),
@@ -186,21 +187,19 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
       // write that failed. If it was this event, its step may be missing, and its alert may still wait.
       if (stored.lastEventStep?.key === stepKey)
         await deps.invoices.putEventStep(stored.invoice, stored.lastEventStep);
-      return ownerAlertsSent(deps, tenant, stored, now, "unchanged");
+      return ownerAlertsSent(deps, tenantRecord, stored, now, "unchanged");
     }
 
     for (const effect of applied.effects) {
       if (effect.kind === "suppress") await deps.tenants.suppress(target.tenantId, effect.email);
     }
-    const alerts: Record<string, PendingAlert> = {};
+    const alerts: Outbox = {};
     for (const effect of applied.effects) {
       if (effect.kind !== "notify_owner") continue;
-      alerts[alertIdOf(report, effect.alert, effect.email)] = {
-        kind: effect.alert,
-        email: effect.email,
-        detail: effect.detail,
-        at: report.at,
-      };
+      alerts[alertIdOf(report, effect.alert, effect.email)] = ownerAlertEntry(
+        { kind: effect.alert, email: effect.email, detail: effect.detail },
+        report.at,
+      );
     }
     const outbox = Object.keys(alerts).length > 0 ? withAlerts(stored.alerts, alerts) : undefined;
     const next = decideNextAction(applied.invoice, tenant.policy, now);
@@ -217,7 +216,7 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
       invoice: { ...applied.invoice, version: stored.invoice.version + 1 },
       alerts: outbox ?? stored.alerts,
     };
-    return ownerAlertsSent(deps, tenant, changed, now, "recorded");
+    return ownerAlertsSent(deps, tenantRecord, changed, now, "recorded");
   }
   throw new Error(`${target.invoiceNumber} kept changing while ${event.type} ${event.messageId} was applied`);
 }
@@ -228,13 +227,13 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
  */
 async function ownerAlertsSent(
   deps: EventDeps,
-  tenant: Tenant,
+  tenantRecord: StoredTenant,
   stored: StoredInvoice,
   now: Date,
   outcome: "recorded" | "unchanged",
 ): Promise<EventOutcome> {
   if (!stored.alerts || Object.keys(stored.alerts).length === 0) return outcome;
-  const flushed = await flushOwnerAlerts(deps, tenant, stored, now);
+  const flushed = await flushOutbox(deps, tenantRecord, stored, now);
   if (flushed.notAlerted.length > 0) return "recorded_owner_not_alerted";
   return outcome;
 }

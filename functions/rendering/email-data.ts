@@ -50,6 +50,8 @@ export const EmailDataSchema = z.object({
     currency: z.string(),
     amount: Minor,
     amountPaid: Minor,
+    /** The early-payment discount the debtor took (paid the discounted amount in time). */
+    discountGranted: Minor.optional(),
     issueDate: IsoDateSchema,
     dueDate: IsoDateSchema,
     paymentUrl: z.string().optional(),
@@ -99,7 +101,7 @@ export const EmailDataSchema = z.object({
   payment: z.object({ amount: Minor, date: IsoDateSchema }).optional(),
   alert: z
     .object({
-      kind: z.enum(["bounce", "complaint", "dispute", "handover", "refused"]),
+      kind: z.enum(["bounce", "complaint", "dispute", "handover", "refused", "overdue"]),
       email: z.string().optional(),
       detail: z.string().optional(),
       invoiceUrl: z.string().optional(),

@@ -193,13 +193,16 @@ export function buildView(
     case "payment_received": {
       const payment = data.payment ?? { amount: 0, date: sentOn };
       paragraphs.push(say("body", { amount: money(payment.amount), date: date(payment.date) }));
-      const credit = invoice.amountPaid - invoice.amount;
+      // An early-payment discount the debtor took settles the invoice for less than its amount.
+      const discount = invoice.discountGranted ?? 0;
+      const credit = invoice.amountPaid - (invoice.amount - discount);
       if (credit > 0) paragraphs.push(say("credit", { amount: money(credit) }));
       else if (outstanding === 0) paragraphs.push(say("settled"));
       else paragraphs.push(say("remaining", { amount: money(outstanding) }));
       rows = rowsOf([
         [t("common.invoiceNumber"), invoice.invoiceNumber],
         [t("common.invoiceAmount"), money(invoice.amount)],
+        ...(discount > 0 ? [[t("common.discountGranted"), `− ${money(discount)}`] as [string, string]] : []),
         [t("common.alreadyPaid"), money(invoice.amountPaid)],
         [t("common.amountDue"), money(outstanding), true],
       ]);

@@ -28,6 +28,8 @@ export const ClaimedStepSchema = z.discriminatedUnion("type", [
     interest: z.number().int().nonnegative(),
     compensation: z.number().int().nonnegative().default(0),
     deadline: IsoDateSchema.optional(),
+    /** The ladder asked for the account manager to be told with this stage: the record writes the note. */
+    notifyAccountManager: z.boolean().optional(),
   }),
   z.object({ type: z.literal("installment"), installment: z.number().int().nonnegative() }),
 ]);

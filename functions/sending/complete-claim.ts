@@ -21,7 +21,7 @@ import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import type { Claim } from "./claim.ts";
 import { stepKey } from "./claim.ts";
-import { type PendingAlert, slotWithAlerts, withAlerts } from "./owner-alert.ts";
+import { type Outbox, ownerAlertEntry, slotWithAlerts, withAlerts } from "./owner-alert.ts";
 
 export type Recorded = "recorded" | "already_recorded";
 
@@ -44,6 +44,7 @@ function recordStep(invoice: Invoice, claim: Claim, messageId: string): Transiti
         compensation: step.compensation,
         deadline: step.deadline,
         messageId,
+        notifyAccountManager: step.notifyAccountManager,
       })
     : recordInstallmentReminder(invoice, { installment: step.installment, at: claim.at });
 }
@@ -86,12 +87,22 @@ export async function recordSentEmail(
       );
     const after = result.value.invoice;
     const ours = stored.claim?.id === claim.id;
-    // Another claim that stands keeps its slot: it is how that claim comes back to be settled.
-    const handover: Record<string, PendingAlert> =
+    // What the step calls for goes into the outbox in the same update: the owner's hand-over alert,
+    // and the account manager's note the first time a stage asks for it (recordStageSent).
+    const handover: Outbox =
       claim.step.type === "stage" && claim.step.stage === "collection"
-        ? { [`handover-${claim.id}`]: { kind: "handover", at: claim.at } }
+        ? { [`handover-${claim.id}`]: ownerAlertEntry({ kind: "handover" }, claim.at) }
         : {};
+    if (claim.step.type === "stage" && after.accountManagerToldAt && !current.accountManagerToldAt)
+      handover["account-manager"] = {
+        to: "account_manager",
+        template: "owner_alert",
+        kind: "overdue",
+        stage: claim.step.stage,
+        at: claim.at,
+      };
     const outbox = withAlerts(stored.alerts, handover);
+    // Another claim that stands keeps its slot: it is how that claim comes back to be settled.
     const next =
       ours || !stored.claim
         ? slotWithAlerts(slotAfter(after, tenant, new Date(claim.at)), outbox, new Date(claim.at))

@@ -13,6 +13,7 @@ import { statutoryRateOn } from "#domain/rules/interest.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
 import { type EmailData, TEMPLATE_NAMES, type TemplateName } from "#rendering/email-data.ts";
 import { renderEmail } from "#rendering/render-email.ts";
+import type { OwnerAlert } from "./owner-alert.ts";
 
 export type SenderConfig = {
   /** The verified SES identity every email is sent from; the tenant's name is its display name. */
@@ -25,6 +26,53 @@ function templateOf(step: Step): TemplateName {
   if (step.type === "installment") return "payment_plan_installment";
   // A policy may name its own template for a stage; one dun does not have falls back to the stage's.
   return (KNOWN_TEMPLATES.has(step.template) ? step.template : step.stage) as TemplateName;
+}
+
+/**
+ * The language a debtor reads when dun does not write theirs (a pt-PT debtor): the policy's
+ * `defaultLanguage` where the tenant set one — it is about debtors, as the rest of the policy is —
+ * else the tenant's own. Owner mail is never written in it (ownerLocaleOf).
+ */
+export function debtorFallbackOf(tenant: Tenant): string {
+  return tenant.policy.defaultLanguage ?? tenant.defaultLanguage;
+}
+
+/**
+ * The locale owner mail (alerts, the account manager's note) is written in: the tenant's language
+ * with its country's formats, so a Norwegian seller writing Norwegian reads nb-NO dates and
+ * numbers, and one who left English reads English with Norwegian formats (en-NO: "4 December
+ * 2026", "1 234,50"), not US ones. Never the debtor's: the owner and the manager work for the seller.
+ */
+export function ownerLocaleOf(tenant: Tenant): string {
+  return `${tenant.defaultLanguage}-${tenant.country}`;
+}
+
+/** The invoice's page in the tenant's dashboard, where the tenant has one. */
+export function invoiceUrlOf(tenant: Tenant, invoice: Invoice): string | undefined {
+  if (!tenant.dashboardUrl) return undefined;
+  return `${tenant.dashboardUrl.replace(/\/+$/, "")}/invoices/${encodeURIComponent(invoice.invoiceNumber)}`;
+}
+
+/** What owner mail about `invoice` is rendered from: its locale, and `common` with the alert. */
+export function ownerMailOf(
+  tenant: Tenant,
+  invoice: Invoice,
+  common: EmailData,
+  alert: { kind: OwnerAlert["kind"]; email?: string; detail?: string },
+): [locale: string, data: EmailData] {
+  return [
+    ownerLocaleOf(tenant),
+    {
+      ...common,
+      tenant: { ...common.tenant, defaultLanguage: tenant.defaultLanguage },
+      alert: {
+        kind: alert.kind,
+        email: alert.email,
+        detail: alert.detail,
+        invoiceUrl: invoiceUrlOf(tenant, invoice),
+      },
+    },
+  ];
 }
 
 /** Who writes, to whom, about which invoice and where it is paid: what every email about an invoice states. */
@@ -42,7 +90,9 @@ export function emailSubjectOf(
       brandColor: tenant.brandColor,
       logoUrl: tenant.logoUrl,
       replyTo: tenant.replyTo,
-      defaultLanguage: tenant.defaultLanguage,
+      // What a debtor reads whose language dun does not write: the policy's choice where it made
+      // one, else the tenant's own language (debtorFallbackOf).
+      defaultLanguage: debtorFallbackOf(tenant),
       collectionAgency: tenant.collectionAgency,
     },
     customer: {
@@ -56,6 +106,7 @@ export function emailSubjectOf(
       currency: invoice.currency,
       amount: invoice.amount,
       amountPaid: invoice.amountPaid,
+      discountGranted: invoice.discountGranted,
       issueDate: invoice.issueDate,
       dueDate: invoice.dueDate,
       paymentUrl: invoice.paymentUrl,
@@ -145,11 +196,12 @@ export function composeEmail(input: {
     invoice.customer.locale,
     emailDataFor(tenant, invoice, step, input.sentAt),
   );
-  const manager = invoice.customer.accountManagerEmail;
   return {
     from: `${tenant.name} <${input.config.fromAddress}>`,
     to: input.recipients,
-    cc: step.type === "stage" && step.notifyAccountManager && manager ? [manager] : [],
+    // The account manager is told once, in a note of their own (complete-claim.ts), never copied:
+    // a copy would come at every stage, in the debtor's language.
+    cc: [],
     replyTo: tenant.replyTo,
     subject: rendered.subject,
     html: rendered.html,

@@ -1,33 +1,36 @@
 /**
- * Emails the tenant (the seller) when something needs a person: an invoice handed over to
- * collection, an email SES refused; bounces, complaints and disputes from the events path. In the
- * tenant's own language, to the owner's address.
+ * Sends what waits in an invoice's outbox (owner-alert.ts): the owner's alerts (an invoice handed
+ * over to collection, an email SES refused; bounces, complaints and disputes from the events path),
+ * the debtor's receipts for payments, the account manager's note. Owner mail (the alerts and the
+ * manager's note) is written in the tenant's language with the tenant's country's formats; a
+ * receipt in the debtor's, as every debtor email is.
  *
- * Alerts go through the invoice's outbox (owner-alert.ts): the change that calls for one writes it
- * there, and flushOwnerAlerts sends what waits, each under a claim of its own, as a reminder is sent:
- * claim, send, mark, take out. Should taking it out fail after SES took it, the alert's Send event
- * (tagged with the alert and the claim) takes it out instead (confirmAlertSent), nobody sends it
- * again while the claim is young, and whoever finds the claim stale finds the marker and takes it
- * out; a stale claim without a marker is given up only as a reminder's is (stale-claim.ts: never
- * while the events dead-letter queue holds anything, and only a quiet period after it was emptied). (Only a sender that dies between SES and the marker, whose Send event is lost as well, makes
- * an alert go twice.) An alert SES will not take for now (its rate, the account paused, a
- * failure of the moment) stays for the next flush; one SES refuses for good is taken out and
- * reported, and the caller logs it as LOG_OWNER_NOT_ALERTED, which has an alarm of its own
- * (infra/constructs/alarms.ts). The alert's cause is in the invoice's timeline either way.
+ * flushOutbox sends each entry under a claim of its own, as a reminder is sent: claim, send, mark,
+ * take out. Should taking it out fail after SES took it, the entry's Send event (tagged with the
+ * entry and the claim) takes it out instead (confirmAlertSent), nobody sends it again while the
+ * claim is young, and whoever finds the claim stale finds the marker and takes it out; a stale claim
+ * without a marker is given up only as a reminder's is (stale-claim.ts: never while the events
+ * dead-letter queue holds anything, and only a quiet period after it was emptied). (Only a sender
+ * that dies between SES and the marker, whose Send event is lost as well, makes an entry go twice.)
+ * An entry SES will not take for now (its rate, the account paused, a failure of the moment) stays
+ * for the next flush; one SES refuses for good is taken out and reported, and the caller logs it as
+ * LOG_OWNER_NOT_ALERTED, which has an alarm of its own (infra/constructs/alarms.ts). An entry with
+ * nobody left to write to (a receipt whose debtor's addresses are all suppressed, a note whose
+ * manager was taken off the invoice) is taken out unsent. Its cause is in the timeline either way.
  */
 
 import { randomUUID } from "node:crypto";
 import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+import type { StoredTenant } from "#adapters/dynamo/tenant-table.ts";
 import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import { amountDueOf } from "#domain/invoice/amount-due.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
-import type { Tenant } from "#domain/tenant/tenant.ts";
 import { renderEmail } from "#rendering/render-email.ts";
 import { CLAIM_TIMEOUT_MS } from "./claim.ts";
-import { emailAmountsOf, emailSubjectOf, type SenderConfig } from "./compose-email.ts";
-import { type OwnerAlert, type PendingAlert, slotWithAlerts } from "./owner-alert.ts";
+import { emailAmountsOf, emailSubjectOf, ownerMailOf, type SenderConfig } from "./compose-email.ts";
+import { type Outbox, type OutboxEntry, outboxStepOf, slotWithAlerts } from "./owner-alert.ts";
 import { type DeadLetters, lookForLateSendEvent } from "./stale-claim.ts";
 
 export type OwnerAlertDeps = {
@@ -35,30 +38,63 @@ export type OwnerAlertDeps = {
   mailer: Mailer;
   config: SenderConfig;
   newId?: () => string;
-  /** The events dead-letter queue, for stale alert claims; without it they are left to the sender. */
+  /** The events dead-letter queue, for stale entry claims; without it they are left to the sender. */
   deadLetters?: DeadLetters;
 };
 
-export type OwnerAlerted = { sent: true } | { sent: false; failure: SendFailure };
+export type OwnerAlerted =
+  | { sent: true }
+  /** Nobody left to write to: the entry is done without an email. */
+  | { sent: "nobody" }
+  | { sent: false; failure: SendFailure };
 
-export async function notifyOwner(
+/** Who an outbox entry goes to, as the invoice and the tenant's suppressions stand now. */
+function recipientsOf(tenantRecord: StoredTenant, invoice: Invoice, entry: OutboxEntry): string[] {
+  const unsuppressed = (addresses: readonly (string | undefined)[]) =>
+    addresses.filter(
+      (address): address is string => address !== undefined && !tenantRecord.suppressed.has(address),
+    );
+  switch (entry.to) {
+    case "owner":
+      // The owner is told even of a complaint about their own mail: the tenant's mailbox is never suppressed.
+      return [tenantRecord.tenant.ownerEmail];
+    case "debtor":
+      return unsuppressed(invoice.customer.emails);
+    case "account_manager":
+      return unsuppressed([invoice.customer.accountManagerEmail]);
+  }
+}
+
+/** Renders and sends one outbox entry; with `claim`, marks it sent and records it. */
+export async function sendOutboxEntry(
   deps: OwnerAlertDeps,
-  tenant: Tenant,
+  tenantRecord: StoredTenant,
   invoice: Invoice,
-  alert: OwnerAlert,
+  entry: OutboxEntry,
   at: Date,
   claim?: { alertId: string; claimId: string },
 ): Promise<OwnerAlerted> {
-  const rendered = renderEmail("owner_alert", tenant.defaultLanguage, {
+  const { tenant } = tenantRecord;
+  const recipients = recipientsOf(tenantRecord, invoice, entry);
+  if (recipients.length === 0) return { sent: "nobody" };
+  const step = outboxStepOf(entry);
+  const common = {
     ...emailSubjectOf(tenant, invoice),
     sentAt: at.toISOString(),
     // The whole claim as the debtor was last told it: fees, interest and compensation included.
     ...emailAmountsOf(amountDueOf(invoice)),
-    alert,
-  });
+  };
+  const rendered =
+    entry.to === "debtor"
+      ? renderEmail("payment_received", invoice.customer.locale, { ...common, payment: entry.payment })
+      : renderEmail("owner_alert", ...ownerMailOf(tenant, invoice, common, entry));
   const result = await deps.mailer.send({
-    from: `dun <${deps.config.fromAddress}>`,
-    to: [tenant.ownerEmail],
+    // The debtor hears from the seller; owner mail comes from dun itself.
+    from:
+      entry.to === "debtor"
+        ? `${tenant.name} <${deps.config.fromAddress}>`
+        : `dun <${deps.config.fromAddress}>`,
+    to: recipients,
     cc: [],
     replyTo: tenant.replyTo,
     subject: rendered.subject,
@@ -67,7 +103,7 @@ export async function notifyOwner(
     tags: {
       tenant: encodeTagValue(tenant.id),
       invoice: encodeTagValue(invoice.invoiceNumber),
-      step: "owner_alert",
+      step,
       ...(claim ? { alert: claim.alertId, claim: claim.claimId } : {}),
     },
   });
@@ -75,31 +111,31 @@ export async function notifyOwner(
   if (claim)
     await deps.invoices.putAlertMarker(tenant.id, invoice.invoiceNumber, claim.claimId, {
       messageId: result.value.messageId,
-      recipients: [tenant.ownerEmail],
+      recipients,
     });
   await deps.invoices.putMessage({
     messageId: result.value.messageId,
     tenantId: tenant.id,
     invoiceNumber: invoice.invoiceNumber,
-    step: "owner_alert",
+    step,
     ...(claim ? { claimId: claim.claimId } : {}),
-    recipients: [tenant.ownerEmail],
+    recipients,
     sentAt: at.toISOString(),
   });
   return { sent: true };
 }
 
 export type Flushed = {
-  /** Alerts SES refused for good (why), now out of the outbox: the caller logs LOG_OWNER_NOT_ALERTED. */
+  /** Entries SES refused for good (why), now out of the outbox: the caller logs LOG_OWNER_NOT_ALERTED. */
   notAlerted: string[];
-  /** Alerts left in the outbox for the next flush (SES would not take them for now). */
+  /** Entries left in the outbox for the next flush (SES would not take them for now). */
   waiting: number;
 };
 
-/** Sends the owner alerts waiting in the invoice's outbox, as `stored` was read. */
-export async function flushOwnerAlerts(
+/** Sends what waits in the invoice's outbox, as `stored` was read. */
+export async function flushOutbox(
   deps: OwnerAlertDeps,
-  tenant: Tenant,
+  tenantRecord: StoredTenant,
   stored: StoredInvoice,
   now: Date,
 ): Promise<Flushed> {
@@ -109,8 +145,8 @@ export async function flushOwnerAlerts(
   // What is left in the outbox as this flush goes, and the version its writes have brought the
   // invoice to: so that settling the last alert also puts the slot where the invoice's own next
   // action wants it, and an invoice does not come back for an alert already sent.
-  const outbox: Record<string, PendingAlert> = { ...(stored.alerts ?? {}) };
-  const own = decideNextAction(stored.invoice, tenant.policy, now);
+  const outbox: Outbox = { ...(stored.alerts ?? {}) };
+  const own = decideNextAction(stored.invoice, tenantRecord.tenant.policy, now);
   const ownSlot = own.kind === "none" ? undefined : own.at;
   let version = stored.invoice.version;
   const settle = async (alertId: string, claimId: string, sent: boolean) => {
@@ -167,14 +203,17 @@ export async function flushOwnerAlerts(
     if (claimed === "conflict") continue;
     version += 1;
     outbox[alertId] = { ...pending, sending: { claimId, at } };
-    const { at: _at, sending: _sending, ...alert } = pending;
-    const alerted = await notifyOwner(deps, tenant, stored.invoice, alert, now, { alertId, claimId });
-    if (alerted.sent) {
+    const alerted = await sendOutboxEntry(deps, tenantRecord, stored.invoice, pending, now, {
+      alertId,
+      claimId,
+    });
+    if (alerted.sent !== false) {
       await settle(alertId, claimId, true);
     } else if (alerted.failure.outcome === "unknown") {
       // SES may have taken it: the claim stands until its Send event, or its timeout.
     } else if (alerted.failure.scope === "message") {
-      flushed.notAlerted.push(`${alert.kind}: ${alerted.failure.message}`);
+      const what = pending.to === "owner" ? pending.kind : outboxStepOf(pending);
+      flushed.notAlerted.push(`${what}: ${alerted.failure.message}`);
       await settle(alertId, claimId, true);
     } else {
       flushed.waiting += 1;
@@ -185,7 +224,7 @@ export async function flushOwnerAlerts(
 }
 
 /** The outbox without the `sending: undefined` left where a claim was taken back in memory. */
-function withoutUnset(outbox: Record<string, PendingAlert>): Record<string, PendingAlert> {
+function withoutUnset(outbox: Outbox): Outbox {
   return Object.fromEntries(
     Object.entries(outbox).map(([id, alert]) => {
       const { sending, ...rest } = alert;
@@ -195,7 +234,7 @@ function withoutUnset(outbox: Record<string, PendingAlert>): Record<string, Pend
 }
 
 /**
- * An owner alert's Send event: the alert went, so it is recorded (its message record, which the
+ * An outbox entry's Send event: the email went, so it is recorded (its message record, which the
  * sender may have died before writing) and leaves the outbox (if its sender could not take it out).
  */
 export async function confirmAlertSent(
@@ -205,6 +244,8 @@ export async function confirmAlertSent(
     invoiceNumber: string;
     alertId: string;
     claimId: string;
+    /** The step its tags name ("owner_alert", "payment_received", "account_manager_note"). */
+    step?: string;
     messageId: string;
     recipients: string[];
     at: Date;
@@ -214,7 +255,7 @@ export async function confirmAlertSent(
     messageId: sent.messageId,
     tenantId: sent.tenantId,
     invoiceNumber: sent.invoiceNumber,
-    step: "owner_alert",
+    step: sent.step ?? "owner_alert",
     claimId: sent.claimId,
     recipients: sent.recipients,
     sentAt: sent.at.toISOString(),

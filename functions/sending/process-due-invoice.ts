@@ -20,8 +20,8 @@ import type { Tenant } from "#domain/tenant/tenant.ts";
 import { type Claim, type ClaimedStep, isStale, staleAt, stepKey } from "./claim.ts";
 import { recordSentEmail } from "./complete-claim.ts";
 import { composeEmail, type SenderConfig } from "./compose-email.ts";
-import { type Flushed, flushOwnerAlerts } from "./notify-owner.ts";
-import { slotWithAlerts, withAlerts } from "./owner-alert.ts";
+import { type Flushed, flushOutbox } from "./notify-owner.ts";
+import { ownerAlertEntry, slotWithAlerts, withAlerts } from "./owner-alert.ts";
 import { SEND_WINDOW, type SendWindow } from "./send-window.ts";
 import { type DeadLetters, settleStaleClaim } from "./stale-claim.ts";
 
@@ -82,6 +82,7 @@ function claimedStepOf(step: Step): ClaimedStep {
         interest: step.interest.amount,
         compensation: step.compensation.amount,
         deadline: step.deadline,
+        ...(step.notifyAccountManager ? { notifyAccountManager: true } : {}),
       }
     : { type: "installment", installment: step.installment };
 }
@@ -112,10 +113,10 @@ async function attemptOnce(
   // Owner alerts left waiting (SES would not take them then) go first; the flush changes the item.
   const stored =
     read.alerts && Object.keys(read.alerts).length > 0
-      ? await flushed(deps, tenantRecord.tenant, read, now, alerts)
+      ? await flushed(deps, tenantRecord, read, now, alerts)
       : read;
   if (!stored) return { outcome: "unknown_invoice" };
-  if (stored.claim) return settleStandingClaim(deps, stored, stored.claim, tenantRecord.tenant, now, alerts);
+  if (stored.claim) return settleStandingClaim(deps, stored, stored.claim, tenantRecord, now, alerts);
 
   const { tenant } = tenantRecord;
   const { invoice, events } = applyDueTransitions(stored.invoice, tenant.policy, now);
@@ -133,15 +134,15 @@ async function attemptOnce(
   );
 }
 
-/** Sends the owner alerts waiting in `stored`'s outbox, adds how that went to `alerts`; the invoice as it is then. */
+/** Sends what waits in `stored`'s outbox, adds how that went to `alerts`; the invoice as it is then. */
 async function flushed(
   deps: SenderDeps,
-  tenant: Tenant,
+  tenantRecord: StoredTenant,
   stored: StoredInvoice,
   now: Date,
   alerts: Flushed,
 ): Promise<StoredInvoice | undefined> {
-  const result = await flushOwnerAlerts(deps, tenant, stored, now);
+  const result = await flushOutbox(deps, tenantRecord, stored, now);
   alerts.notAlerted.push(...result.notAlerted);
   alerts.waiting += result.waiting;
   return deps.invoices.get(stored.invoice.tenantId, stored.invoice.invoiceNumber);
@@ -156,11 +157,12 @@ async function settleStandingClaim(
   deps: SenderDeps,
   stored: StoredInvoice,
   claim: Claim,
-  tenant: Tenant,
+  tenantRecord: StoredTenant,
   now: Date,
   alerts: Flushed,
 ): Promise<SendOutcome | "conflict"> {
   const { tenantId, invoiceNumber } = stored.invoice;
+  const { tenant } = tenantRecord;
   if (!isStale(claim, now)) {
     // A change saved while the claim stood may have moved the slot off the claim's stale time.
     const until = staleAt(claim);
@@ -173,7 +175,7 @@ async function settleStandingClaim(
   if (settled.settled === "refused") {
     const { code, reason } = settled.refused;
     const failure: SendFailure = { scope: "message", outcome: "not_sent", code, message: reason };
-    return refuse(deps, stored, claim, tenant, failure, now, alerts);
+    return refuse(deps, stored, claim, tenantRecord, failure, now, alerts);
   }
   // Recorded or released: the invoice is free again, and may be due for its next step.
   return "conflict";
@@ -238,7 +240,7 @@ async function claimAndSend(
       return { outcome: "claim_pending" };
     }
     return sent.error.scope === "message"
-      ? refuse(deps, claimed, claim, tenant, sent.error, now, alerts)
+      ? refuse(deps, claimed, claim, input.tenantRecord, sent.error, now, alerts)
       : defer(deps, claimed, claim, tenant, sent.error, now);
   }
 
@@ -254,18 +256,28 @@ async function claimAndSend(
     messageId: sent.value.messageId,
     recipients: [...email.to, ...email.cc],
   });
-  if (claim.step.type === "stage" && claim.step.stage === "collection") {
-    // The hand-over is the owner's to carry on: they send the claim and its timeline to their agency.
-    await flushAlertsOf(deps, tenant, invoice, now, alerts);
+  if (
+    claim.step.type === "stage" &&
+    (claim.step.stage === "collection" || claim.step.notifyAccountManager === true)
+  ) {
+    // The hand-over is the owner's to carry on: they send the claim and its timeline to their
+    // agency. The account manager's note goes with the stage that calls for it.
+    await flushAlertsOf(deps, input.tenantRecord, invoice, now, alerts);
   }
   return sentOutcome;
 }
 
-/** Sends the alerts the record just put in the outbox; nothing needs the invoice afterwards. */
-async function flushAlertsOf(deps: SenderDeps, tenant: Tenant, invoice: Invoice, now: Date, alerts: Flushed) {
+/** Sends what the record just put in the outbox; nothing needs the invoice afterwards. */
+async function flushAlertsOf(
+  deps: SenderDeps,
+  tenantRecord: StoredTenant,
+  invoice: Invoice,
+  now: Date,
+  alerts: Flushed,
+) {
   const fresh = await deps.invoices.get(invoice.tenantId, invoice.invoiceNumber);
-  if (!fresh?.alerts) return;
-  const result = await flushOwnerAlerts(deps, tenant, fresh, now);
+  if (!fresh?.alerts || Object.keys(fresh.alerts).length === 0) return;
+  const result = await flushOutbox(deps, tenantRecord, fresh, now);
   alerts.notAlerted.push(...result.notAlerted);
   alerts.waiting += result.waiting;
 }
@@ -316,11 +328,12 @@ async function refuse(
   deps: SenderDeps,
   claimed: StoredInvoice,
   claim: Claim,
-  tenant: Tenant,
+  tenantRecord: StoredTenant,
   failure: SendFailure,
   now: Date,
   alerts: Flushed,
 ): Promise<SendOutcome | "conflict"> {
+  const { tenant } = tenantRecord;
   const step = stepKey(claim.step);
   const at = now.toISOString();
   const outcome = await settleOwnClaim(deps, claimed, claim, (current) => {
@@ -338,13 +351,13 @@ async function refuse(
       ? refused.value.events
       : [{ type: "email_refused", at, step, code: failure.code, reason: failure.message }];
     const alerts = withAlerts(current.alerts, {
-      [`refused-${claim.id}`]: { kind: "refused", email, detail: failure.message, at },
+      [`refused-${claim.id}`]: ownerAlertEntry({ kind: "refused", email, detail: failure.message }, at),
     });
     const next = slotWithAlerts(slotOf(decideNextAction(after, tenant.policy, now)), alerts, now);
     return { after, events, next, alerts, refused: { code: failure.code, reason: failure.message } };
   });
   if (outcome === "conflict") return "conflict";
-  await flushAlertsOf(deps, tenant, claimed.invoice, now, alerts);
+  await flushAlertsOf(deps, tenantRecord, claimed.invoice, now, alerts);
   return { outcome: "refused", step, code: failure.code, reason: failure.message };
 }
 

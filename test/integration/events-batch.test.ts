@@ -31,6 +31,8 @@ describe("the events Lambda on a batch of the events queue", () => {
     for (const email of await pipeline.ses.store()) {
       const record = await pipeline.invoices.findMessage(email.messageId);
       if (!record) throw new Error(`no message record for ${email.messageId}`);
+      // The account manager's note goes with each first reminder; only the reminders are bounced here.
+      if (record.step !== "reminder_1") continue;
       reminders.set(record.invoiceNumber, {
         messageId: email.messageId,
         claimId: record.claimId ?? "",

@@ -58,7 +58,11 @@ describe("the sender Lambda handler", () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m-1" }] });
     const emails = await pipeline.ses.store();
-    expect(emails.map((email) => email.destination.to)).toEqual([["faktura@fjordlys.example"]]);
+    // The reminder, and the account manager's note that goes with the first stage a week overdue.
+    expect(emails.map((email) => email.destination.to)).toEqual([
+      ["faktura@fjordlys.example"],
+      ["kari@seller.example"],
+    ]);
     expect(
       (await pipeline.invoices.get("nordlys", "2026-1001"))?.invoice.stagesSent.map((s) => s.stage),
     ).toEqual(["reminder_1"]);

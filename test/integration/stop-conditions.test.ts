@@ -37,7 +37,11 @@ describe("what stops an email, through the real sender", () => {
       REMINDER_DUE,
     );
     expect(outcome).toMatchObject({ outcome: "sent", step: "reminder_1" });
-    expect(await pipeline.ses.store()).toHaveLength(1);
+    // The reminder, and the account manager's note that goes with it.
+    expect((await pipeline.ses.store()).map((email) => email.destination.to)).toEqual([
+      ["faktura@fjordlys.example"],
+      ["kari@seller.example"],
+    ]);
   });
 
   it.each([

@@ -19,7 +19,7 @@ import * as z from "zod";
 import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { CLAIM_TIMEOUT_MS, type Claim, ClaimSchema } from "#sending/claim.ts";
-import { type PendingAlert, PendingAlertSchema } from "#sending/owner-alert.ts";
+import { type Outbox, OutboxEntrySchema } from "#sending/owner-alert.ts";
 import { allDueShards, DUE_INDEX, dueShardOf, invoiceKey, messageKey, timelinePartition } from "./keys.ts";
 
 /** What a sent email is remembered by, so SES's events (by message id) find their invoice. */
@@ -55,8 +55,8 @@ export type StoredInvoice = {
   requests?: Record<string, IdempotentResponse>;
   /** The due slot as stored (an ISO instant); undefined when the invoice is off the due index. */
   slot?: string;
-  /** The owner alerts decided and not yet sent, by alert id (see #sending/owner-alert.ts). */
-  alerts?: Record<string, PendingAlert>;
+  /** The outbox: emails decided and not yet sent (owner alerts, receipts, the manager's note), by id (see #sending/owner-alert.ts). */
+  alerts?: Outbox;
   /** The last few claims given up as stale: a Send event that still comes for one of them is recorded. */
   releasedClaims?: Claim[];
   /** The timeline step of the last change an SES event made (see save's `eventStep`). */
@@ -82,7 +82,7 @@ const InvoiceItemSchema = z.object({
   claim: ClaimSchema.optional(),
   requests: z.record(z.string(), IdempotentResponseSchema).optional(),
   nextActionAt: z.string().optional(),
-  alerts: z.record(z.string(), PendingAlertSchema).optional(),
+  alerts: z.record(z.string(), OutboxEntrySchema).optional(),
   releasedClaims: z.array(ClaimSchema).optional(),
   lastEventStep: z.object({ key: z.string(), events: z.array(z.unknown()) }).optional(),
 });
@@ -324,7 +324,7 @@ export class InvoiceTable {
     events: TimelineEvent[];
     next: NextSlot;
     claimId?: string;
-    alerts?: Record<string, PendingAlert>;
+    alerts?: Outbox;
     releasedClaims?: Claim[];
   }): Promise<WriteOutcome> {
     const { before, after, claimId } = input;
@@ -594,7 +594,7 @@ export class InvoiceTable {
     options: {
       whileClaimed?: boolean;
       requests?: Record<string, IdempotentResponse>;
-      alerts?: Record<string, PendingAlert>;
+      alerts?: Outbox;
       eventStep?: string;
     } = {},
   ): Promise<WriteOutcome> {

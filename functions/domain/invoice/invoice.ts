@@ -87,6 +87,11 @@ export const InvoiceSchema = z.object({
   promiseBrokenAt: InstantSchema.optional(),
   dispute: z.object({ reason: z.string(), openedAt: InstantSchema }).optional(),
   installments: z.array(InstallmentSchema).optional(),
+  /**
+   * When the account manager was told of this invoice (the stage whose sending called for it): once
+   * per invoice, so the ladder asks for it no more.
+   */
+  accountManagerToldAt: InstantSchema.optional(),
   /** SES will not send for now (its rate, its quota, the account): when the email is tried again. */
   sendBlocked: SendBlockedSchema.optional(),
   createdAt: InstantSchema,

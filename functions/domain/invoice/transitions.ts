@@ -403,6 +403,8 @@ export function recordStageSent(
     compensation?: number;
     deadline?: string;
     messageId?: string;
+    /** The ladder asked for the account manager to be told with this stage (ladder.ts). */
+    notifyAccountManager?: boolean;
   },
 ): TransitionResult {
   const illegal = guard(invoice, "record_stage_sent");
@@ -424,13 +426,16 @@ export function recordStageSent(
   const handedOver = sent.stage === "collection" && ACTIVE.includes(invoice.status);
   if (handedOver) events.push({ type: "handed_to_collection", at: sent.at });
   const { sendBlocked: _b, ...rest } = invoice;
+  const { notifyAccountManager, ...stage } = sent;
   const next: Invoice = {
     ...rest,
     stagesSent: [
       ...invoice.stagesSent,
-      { ...sent, compensation: sent.compensation ?? 0, delivery: "sent", softBounces: [] },
+      { ...stage, compensation: sent.compensation ?? 0, delivery: "sent", softBounces: [] },
     ],
     status: handedOver ? "collection" : invoice.status,
+    // Once per invoice: the ladder asks no second time (ladder.ts), and the note goes from the outbox.
+    ...(notifyAccountManager && !invoice.accountManagerToldAt ? { accountManagerToldAt: sent.at } : {}),
   };
   return moved(invoice, next, sent.at, events);
 }

@@ -25,7 +25,7 @@ import { fixedCompensation, statutoryCollectionCosts, statutoryInterest } from "
 import { STAGES, type Stage } from "#domain/vocabulary.ts";
 import { type Ladder, ladderFor, type Policy } from "./policy.ts";
 
-/** How many days overdue an invoice must be before the account manager is copied by default. */
+/** How many days overdue an invoice must be before the account manager is told by default. */
 export const ACCOUNT_MANAGER_DEFAULT_DAYS_OVERDUE = 7;
 
 export type StageStep = {
@@ -302,8 +302,10 @@ function decideStage(invoice: Invoice, policy: Policy, calendar: BusinessCalenda
           ? { amount: collectionCosts.amount, currency: invoice.currency }
           : undefined,
       finalNoticeDeadline: stage === "collection" ? finalNotice?.deadline : undefined,
+      // Once per invoice: the manager knows from the first note on.
       notifyAccountManager:
         customer.accountManagerEmail !== undefined &&
+        invoice.accountManagerToldAt === undefined &&
         (stagePolicy.notifyAccountManager ?? daysOverdue >= ACCOUNT_MANAGER_DEFAULT_DAYS_OVERDUE),
     },
   };

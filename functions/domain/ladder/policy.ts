@@ -40,7 +40,10 @@ export const StagePolicySchema = z.strictObject({
   interest: z.boolean().default(false),
   /** Days the debtor is given to pay, stated in the email; the final notice must state one. */
   deadlineDays: z.number().int().min(1).max(90).optional(),
-  /** Copy the customer's account manager; by default once the invoice is a week overdue. */
+  /**
+   * Tell the customer's account manager with this stage, in a note of their own (once per invoice,
+   * with the first stage that asks); by default once the invoice is a week overdue.
+   */
   notifyAccountManager: z.boolean().optional(),
 });
 export type StagePolicy = z.infer<typeof StagePolicySchema>;
@@ -118,7 +121,11 @@ export const PolicySchema = z
     installmentGraceDays: z.number().int().min(0).max(60).default(7),
     /** Days before an installment's due date its reminder goes out. */
     installmentReminderDaysBefore: z.number().int().min(0).max(30).default(3),
-    defaultLanguage: z.enum(SUPPORTED_LANGUAGES).default("en"),
+    /**
+     * What a debtor reads whose language dun does not write (a pt-PT debtor); left out, the
+     * tenant's own language. It is about debtors only: owner mail is in the tenant's language.
+     */
+    defaultLanguage: z.enum(SUPPORTED_LANGUAGES).optional(),
   })
   .superRefine((policy, ctx) => {
     const seen = new Set<string>();

@@ -85,7 +85,17 @@ export const TenantSchema = z.strictObject({
   replyTo: EmailSchema,
   /** Who hears about bounces, complaints, disputes and hand-overs. */
   ownerEmail: EmailSchema,
+  /**
+   * The tenant's own language: owner alerts and the account manager's note are written in it, with
+   * the tenant's country's formats. Debtors whose language dun does not write read it too, unless
+   * the policy names another (`policy.defaultLanguage`, which wins for them).
+   */
   defaultLanguage: z.enum(SUPPORTED_LANGUAGES).default("en"),
+  /**
+   * Where the tenant's dashboard is; owner mail links to the invoice's page under it
+   * (`{dashboardUrl}/invoices/{invoiceNumber}`).
+   */
+  dashboardUrl: HttpsUrlSchema.optional(),
   payment: TenantPaymentSchema.default({ accounts: [] }),
   /**
    * The agency the tenant hands unpaid claims to, named in the hand-over notice so the debtor
