@@ -146,11 +146,13 @@ async function perEmail(): Promise<{
     current = undefined;
     pipeline.clock.now = new Date(now.getTime() + 3 * 3_600_000);
   }
-  const alerts = (await pipeline.ses.store()).filter((email) =>
-    email.destination.to.includes("eier@nordlys.example"),
+  // Every email SES took is one SES charges for: the reminders, the owner's alerts and the account
+  // manager's one note per invoice (which replaced a Cc on every stage, itself a charged recipient).
+  const others = (await pipeline.ses.store()).filter(
+    (email) => !email.destination.to.some((address) => address.endsWith("@debtor.example")),
   );
   await pipeline.close();
-  return { sender, dispatcher, emails: emails + alerts.length, ticks, senderMs };
+  return { sender, dispatcher, emails: emails + others.length, ticks, senderMs };
 }
 
 async function dispatcherRequests(notDue: number): Promise<number> {
@@ -214,7 +216,7 @@ async function run(): Promise<Figure[]> {
         goal: "≤ 1",
         met: readsPerEmail <= 2,
       },
-      note: `${emails} emails (40 invoices in five countries through the whole ladder, owner alerts included); sender requests: ${JSON.stringify(sender.requests)}.`,
+      note: `${emails} emails (40 invoices in five countries through the whole ladder, the owner's alerts and the account manager's notes included); sender requests: ${JSON.stringify(sender.requests)}.`,
     },
     {
       name: "pipeline.dynamodb_writes_per_email",
@@ -246,8 +248,9 @@ async function run(): Promise<Figure[]> {
       ratio: {
         value: total / ses,
         of: `total ÷ SES's price for 1 000 emails ($${ses.toFixed(2)})`,
-        goal: "≤ 1.05",
-        met: total / ses <= 1.05,
+        // The SPEC's goal for the cost of reminders: at most 1.10 × what SES charges for them.
+        goal: "≤ 1.1",
+        met: total / ses <= 1.1,
       },
       note: `SES $${ses.toFixed(4)}, DynamoDB $${dynamo.toFixed(5)}, SQS $${sqs.toFixed(5)}, Lambda $${lambda.toFixed(5)}, dispatcher ticks $${dispatch.toFixed(5)} (5-minute ticks for a month over 10 000 reminders). Prices (US East, list): SES $0.10/1000 emails, DynamoDB on demand $0.625 per million write units and $0.125 per million read units, SQS $0.40 per million requests, Lambda arm64 $0.20 per million requests and $0.0000133334 per GB-second (sender at 256 MB).`,
     },

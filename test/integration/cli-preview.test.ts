@@ -63,11 +63,16 @@ async function writtenText(file: string) {
   return { headers: written.slice(0, blank).split("\n"), body: written.slice(blank + 2) };
 }
 
-/** What the sender sent at the step's own time: the pipeline's tick then, and the one new email in SES. */
+/**
+ * What the sender sent the debtor at the step's own time: the pipeline's tick then, and the one new
+ * email to the debtor in SES (the account manager's one note may go in the same tick, to them).
+ */
 async function sentAt(at: string, before: number): Promise<StoredEmail> {
   pipeline.clock.now = new Date(at);
   await pipeline.tick();
-  const emails = await pipeline.ses.store();
+  const emails = (await pipeline.ses.store()).filter((email) =>
+    email.destination.to.includes("faktura@fjordlys.example"),
+  );
   expect(emails).toHaveLength(before + 1);
   return emails[before] as StoredEmail;
 }
@@ -85,9 +90,10 @@ afterEach(async () => {
 
 describe("dun preview --invoice", () => {
   it("writes the email the sender then sends for each step, to the same people", async () => {
-    // Prepare: due Monday 16 November, so reminder_1 falls due on the 23rd, a week overdue, when the
-    // account manager is copied, and reminder_2, which claims interest, on 7 December: its amounts
-    // are counted to that day, not to the day it is previewed.
+    // Prepare: due Monday 16 November, so reminder_1 falls due on the 23rd, a week overdue (the
+    // account manager is told once, in a note of their own, never copied), and reminder_2, which
+    // claims interest, on 7 December: its amounts are counted to that day, not to the day it is
+    // previewed.
     await pipeline.addInvoice(
       anInvoiceInput({
         customer: {
@@ -98,8 +104,8 @@ describe("dun preview --invoice", () => {
     );
 
     const steps = [
-      { stage: "reminder_1", at: "2026-11-23T08:00:00.000Z", cc: ["kari@seller.example"] },
-      { stage: "reminder_2", at: "2026-12-07T08:00:00.000Z", cc: ["kari@seller.example"] },
+      { stage: "reminder_1", at: "2026-11-23T08:00:00.000Z", cc: [] },
+      { stage: "reminder_2", at: "2026-12-07T08:00:00.000Z", cc: [] },
     ];
     for (const [index, { stage, at, cc }] of steps.entries()) {
       // Act
