@@ -82,12 +82,17 @@ function formattingLocaleOf(locale: string, language: string): string {
     : language;
 }
 
+/** Written to the tenant's people (the owner, the account manager): in the tenant's language and its country's formats. */
+const TENANT_MAIL: ReadonlySet<string> = new Set(["owner_alert", "account_manager_note"]);
+
 function readingOf(sent: SentEmail): Reading {
   const { record, invoice } = sent;
-  const toOwner = record.step === "owner_alert";
+  const toOwner = TENANT_MAIL.has(record.step);
   const tenantLanguage = SCENARIO_TENANT.defaultLanguage ?? "en";
   const language = toOwner ? tenantLanguage : resolveLanguage(invoice.customer.locale, tenantLanguage);
-  const locale = toOwner ? language : formattingLocaleOf(invoice.customer.locale, language);
+  const locale = toOwner
+    ? formattingLocaleOf(`${tenantLanguage}-${SCENARIO_TENANT.country}`, language)
+    : formattingLocaleOf(invoice.customer.locale, language);
   const translate = translatorFor(language);
   const audience = toOwner ? "owner" : invoice.customer.type;
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
@@ -185,7 +190,7 @@ const writtenDays = new Map<string, [IsoDate, RegExp][]>();
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const noPastPayByDate: Check = (reading) => {
-  if (reading.step === "owner_alert") return [];
+  if (TENANT_MAIL.has(reading.step)) return [];
   const { invoice } = reading.sent;
   const violations: string[] = [];
   if (reading.stage?.deadline && reading.stage.deadline < reading.sentOn)
@@ -550,7 +555,8 @@ const htmlSaysWhatTextSays: Check = (reading) => {
 
 /** Sent in the debtor's business hours (the policy's: 09:00–17:00, Monday to Friday), in their zone. */
 const atADecentHour: Check = (reading) => {
-  if (reading.step === "owner_alert") return [];
+  // Tenant mail and a receipt are no dunning: a receipt goes when the payment is recorded.
+  if (TENANT_MAIL.has(reading.step) || reading.step === "payment_received") return [];
   const zone = reading.sent.invoice.customer.timeZone;
   const parts = new Intl.DateTimeFormat("en-GB", {
     timeZone: zone,
@@ -638,7 +644,12 @@ describe("the scenarios", () => {
 
   it("ended as each story says", () => {
     const of = (n: string) => run.emails.filter((sent) => sent.record.invoiceNumber === n);
-    const steps = (n: string) => of(n).map((sent) => sent.record.step);
+    // The steps of the ladder and the plan; the receipts are counted on their own below.
+    const steps = (n: string) =>
+      of(n)
+        .map((sent) => sent.record.step)
+        .filter((step) => !["payment_received", "account_manager_note", "owner_alert"].includes(step));
+    const receipts = (n: string) => of(n).filter((sent) => sent.record.step === "payment_received").length;
     const invoice = (n: string) => of(n)[0]?.invoice;
     expect(invoice("IT-C")).toMatchObject({ status: "paid", discountGranted: 1280 });
     expect(steps("IT-C")).toEqual(["courtesy"]);
@@ -657,6 +668,9 @@ describe("the scenarios", () => {
     expect(invoice("GB-C")?.status).toBe("collection");
     expect(invoice("DE-C")?.status).toBe("collection");
     expect(invoice("NO-C")?.amountPaid).toBe(100_000);
+    // One receipt per payment recorded.
+    for (const n of ["IT-C", "NO-C", "US-B"])
+      expect(receipts(n), `receipts of ${n}`).toBe(invoice(n)?.payments.length);
   });
 });
 
