@@ -37,6 +37,16 @@ const VALUE_END = "\uE000";
 const VALUE_END_AND_DOT = /\uE000\.?/g;
 
 function markValueEnds(values: MessageValues): MessageValues {
+  // Most values end in no dot: those are passed on as they are, without a copy per message.
+  let any = false;
+  for (const name in values) {
+    const value = values[name];
+    if (typeof value === "string" && value.endsWith(".")) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return values;
   const marked: MessageValues = {};
   for (const [name, value] of Object.entries(values))
     marked[name] = typeof value === "string" && value.endsWith(".") ? value + VALUE_END : value;

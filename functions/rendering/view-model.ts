@@ -81,7 +81,13 @@ export function buildView(
   // Who reads decides the form of address (a company is greeted and addressed unlike a person in
   // most languages); the catalogs choose with {audience, select, ...}. The owner reads their alerts.
   const audience = template === "owner_alert" ? "owner" : customer.type;
-  const t: Translate = (key, values) => translate(key, { audience, ...values });
+  const withAudience = { audience };
+  // The values below carry `audience` already; only a call with values of its own gets a copy.
+  const t: Translate = (key, values) =>
+    translate(
+      key,
+      values === undefined ? withAudience : "audience" in values ? values : { audience, ...values },
+    );
   const money = (amount: number) => formatMoney({ amount, currency: invoice.currency }, locale);
   const { dateFormat, percentFormat } = formatsFor(locale);
   const date = (iso: string) => dateFormat.format(new Date(`${iso}T00:00:00Z`));
@@ -94,6 +100,7 @@ export function buildView(
   const sentOn = localDateOf(new Date(data.sentAt), customer.timeZone);
   const rate = data.interestRateBp === undefined ? "" : percent(data.interestRateBp);
   const values = {
+    audience,
     name: customer.name,
     customer: customer.name,
     number: invoice.invoiceNumber,

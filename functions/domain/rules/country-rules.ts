@@ -114,7 +114,17 @@ export function rulesOfTable(
   country: string = table.jurisdiction,
 ): CountryRules {
   const version = versionOn(table, on);
-  return {
+  // The ladder asks several times per decision (fees, interest, compensation, deadlines); the answer
+  // depends only on the country and the version that holds, so it is built once per pair.
+  let ofTable = answered.get(table);
+  if (!ofTable) {
+    ofTable = new Map();
+    answered.set(table, ofTable);
+  }
+  const key = `${country}\u0000${version.validFrom}`;
+  const known = ofTable.get(key);
+  if (known) return known;
+  const rules: CountryRules = {
     country,
     jurisdiction: table.jurisdiction,
     name: table.name,
@@ -123,7 +133,12 @@ export function rulesOfTable(
     business: rulesOfType(version.rules, "business"),
     consumer: rulesOfType(version.rules, "consumer"),
   };
+  if (ofTable.size < 10_000) ofTable.set(key, rules);
+  return rules;
 }
+
+/** Per table (tests build tables of their own), by country and version. */
+const answered = new WeakMap<JurisdictionTable, Map<string, CountryRules>>();
 
 /** The rules for one customer type: `customerRulesFor("NO", "consumer", day).maxReminderFee.value`. */
 export function customerRulesFor(country: string, customerType: CustomerType, on: IsoDate): CustomerRules {
