@@ -17,7 +17,7 @@ import {
   PutCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { hashApiKey, newApiKey } from "#api/api-keys.ts";
 import { MAX_CSV_ROWS, readInvoiceCsv } from "#api/csv-invoices.ts";
@@ -109,7 +109,7 @@ async function apiOn(dynamo: LocalDynamo): Promise<{ deps: ApiDeps; key: string 
   const { key, hash } = newApiKey();
   await apiKeys.put({ hash, tenantId: TENANT.id, createdAt: "2026-11-01T00:00:00.000Z" });
   const deps = {
-    invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
+    invoices: invoiceTable(dynamo.documents, dynamo.tableName),
     tenants,
     apiKeys,
     now: () => new Date("2026-11-20T10:00:00Z"),
@@ -151,7 +151,7 @@ export const apiSuite: Suite = {
         postCsv(
           {
             ...deps,
-            invoices: new InvoiceTable(standIn, "dun"),
+            invoices: invoiceTable(standIn, "dun"),
             tenants: new TenantTable(standIn, "dun"),
             apiKeys: new ApiKeyTable(standIn, "dun"),
           },

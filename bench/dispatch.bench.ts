@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { allDueShards, DUE_INDEX, dueShardOf, invoiceKey } from "#adapters/dynamo/keys.ts";
 import { SqsDueQueue } from "#adapters/sqs/due-queue.ts";
 import { dispatchDue, TICK_BUDGET } from "#dispatching/dispatch-due.ts";
@@ -112,7 +112,7 @@ async function burst(): Promise<{
     const indexed = await dueNow(dynamo, DUE_AT);
     const queue = new CountingQueue();
     const deps = {
-      invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
+      invoices: invoiceTable(dynamo.documents, dynamo.tableName),
       cursor: new DispatchCursorTable(dynamo.documents, dynamo.tableName),
       queue,
     };
@@ -182,7 +182,7 @@ async function hugeTick(): Promise<{ ms: number; enqueued: number; caughtUp: boo
       credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
     });
     const deps = {
-      invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
+      invoices: invoiceTable(dynamo.documents, dynamo.tableName),
       cursor: new DispatchCursorTable(dynamo.documents, dynamo.tableName),
       queue: new SqsDueQueue(client, `${sqs.url}/000000000000/dun-send`),
     };

@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { dueShardOf, invoiceKey } from "#adapters/dynamo/keys.ts";
 import { dispatchDue } from "#dispatching/dispatch-due.ts";
 import { addDays } from "#domain/calendar/iso-date.ts";
@@ -157,7 +157,7 @@ async function perEmail(): Promise<{
 
 async function dispatcherRequests(notDue: number): Promise<number> {
   const dynamo = await startDynalite();
-  const table = new InvoiceTable(dynamo.documents, dynamo.tableName);
+  const table = invoiceTable(dynamo.documents, dynamo.tableName);
   // Invoices with a next action years away: on the due index, never due.
   const items = Array.from({ length: notDue }, (_, i) => ({
     ...invoiceKey("bench", `N-${i}`),

@@ -12,8 +12,8 @@
  * sender sends it when the due slot brings the invoice back (#sending/owner-alert.ts).
  */
 import { createHash } from "node:crypto";
-import type { IdempotentResponse } from "#adapters/dynamo/invoice-table.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
+import type { IdempotentResponse } from "#ports/invoice-store.ts";
 import { receiptEntries, slotWithAlerts, withAlerts } from "#sending/owner-alert.ts";
 import { type ReminderInFlight, waitOutStandingClaim } from "#sending/standing-claim.ts";
 import type { RouteHandler } from "./http-request.ts";

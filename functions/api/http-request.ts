@@ -2,17 +2,18 @@
  * What every route is given: the request as plain data (the Lambda handler and the local server
  * both build one), the tables it may use, and the tenant its API key named.
  */
-import type { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
-import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+
 import type { Tenant } from "#domain/tenant/tenant.ts";
+import type { ApiKeyStore } from "#ports/api-key-store.ts";
+import type { InvoiceStore } from "#ports/invoice-store.ts";
+import type { TenantStore } from "#ports/tenant-store.ts";
 import type { SendWindow } from "#sending/send-window.ts";
 import type { ApiResponse } from "./problem.ts";
 
 export type ApiDeps = {
-  invoices: InvoiceTable;
-  tenants: TenantTable;
-  apiKeys: ApiKeyTable;
+  invoices: InvoiceStore;
+  tenants: TenantStore;
+  apiKeys: ApiKeyStore;
   now: () => Date;
   /** How long a reminder on its way may still reach SES (#sending/send-window.ts); an action waits it out. */
   sendWindow?: SendWindow;

@@ -9,13 +9,14 @@
  */
 
 import * as z from "zod";
-import { type InvoiceTable, inParallel, type StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+import { inParallel } from "#adapters/dynamo/writes.ts";
 import { createInvoice, type Invoice } from "#domain/invoice/invoice.ts";
 import { InvoiceInputSchema, type ParsedInvoiceInput } from "#domain/invoice/invoice-input.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { changeAmount, recordPayment } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Policy } from "#domain/ladder/policy.ts";
+import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
 import { receiptEntries, slotWithAlerts, withAlerts } from "#sending/owner-alert.ts";
 import { type ClaimWaitDeps, type ReminderInFlight, waitOutStandingClaim } from "#sending/standing-claim.ts";
 import { ReminderInFlightSchema } from "./invoice-view.ts";
@@ -193,7 +194,7 @@ function answerOf(
 
 /** One invoice, read and written on its own; a write that raced another change is decided again. */
 export async function uploadInvoice(
-  invoices: InvoiceTable,
+  invoices: InvoiceStore,
   tenant: { id: string; policy: Policy },
   input: unknown,
   now: Date,
@@ -206,7 +207,7 @@ export async function uploadInvoice(
 }
 
 async function writeUpload(
-  invoices: InvoiceTable,
+  invoices: InvoiceStore,
   tenant: { id: string; policy: Policy },
   upload: ParsedInvoiceInput,
   now: Date,
@@ -264,7 +265,7 @@ async function writeUpload(
  * invoice number came earlier in the same upload is for the caller to refuse before this.
  */
 export async function uploadInvoices(
-  invoices: InvoiceTable,
+  invoices: InvoiceStore,
   tenant: { id: string; policy: Policy },
   items: readonly { input: unknown; row?: number }[],
   now: Date,

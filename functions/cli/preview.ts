@@ -13,14 +13,16 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
-import { InvoiceTable, type StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
-import { type StoredTenant, TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import { hashApiKey } from "#api/api-keys.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { decideNextAction, type NextAction, type Step } from "#domain/ladder/ladder.ts";
 import { applyDueTransitions } from "#domain/ladder/timed-transitions.ts";
 import { resolveLanguage } from "#domain/locale/locale.ts";
+import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
+import type { StoredTenant } from "#ports/tenant-store.ts";
 import type { RenderedEmail, TemplateName } from "#rendering/email-data.ts";
 import { renderEmail } from "#rendering/render-email.ts";
 import { SAMPLE_DEBTORS, sampleEmail } from "#rendering/samples.ts";
@@ -69,7 +71,7 @@ async function writeEmailFiles(
 
 /** Where an invoice is read: a deployed stack's table, or local mode's (with its simulated clock). */
 export type PreviewSource = {
-  invoices: Pick<InvoiceTable, "get">;
+  invoices: Pick<InvoiceStore, "get">;
   tenants: Pick<TenantTable, "get">;
   apiKeys: Pick<ApiKeyTable, "tenantOf">;
   /** For messages: "table dun-prod", "local mode's table dun-local". */
@@ -133,7 +135,7 @@ export async function previewSourceOf(
 
 function tablesOf(documents: DynamoDBDocumentClient, tableName: string) {
   return {
-    invoices: new InvoiceTable(documents, tableName),
+    invoices: invoiceTable(documents, tableName),
     tenants: new TenantTable(documents, tableName),
     apiKeys: new ApiKeyTable(documents, tableName),
   };

@@ -5,7 +5,7 @@
  *
  * Each slot is enqueued once, not once per tick: the dispatcher keeps a cursor per shard (how far in
  * time it has read, dispatch-cursor.ts) and reads only the stretch after it. That holds because a
- * slot is never earlier than the moment it is written (InvoiceTable clamps it), so nothing appears
+ * slot is never earlier than the moment it is written (InvoiceStore clamps it), so nothing appears
  * behind the cursor — except what the index shows late: the index is updated a moment after the
  * table, so a tick reads only up to `settleMs` before now, and the next stretch starts just after
  * the instant this one ended at. (Local mode and the tests run with `settleMs` 0, on a clock that
@@ -20,8 +20,8 @@
  * duplicate messages, which the sender's claim turns into nothing, and cannot move the cursor back.
  */
 import type { DispatchCursor, DispatchCursorTable, ShardCursor } from "#adapters/dynamo/dispatch-cursor.ts";
-import type { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { allDueShards } from "#adapters/dynamo/keys.ts";
+import type { InvoiceStore } from "#ports/invoice-store.ts";
 import type { DueQueue } from "./due-message.ts";
 
 /** How far behind now a tick reads: more than the index's lag behind the table and the clocks' skew. */
@@ -33,7 +33,7 @@ const PAGE_SIZE = 1000;
 /** Before any slot: where a shard with no cursor starts. */
 const BEGINNING = "1970-01-01T00:00:00.000Z";
 
-export type DispatchDeps = { invoices: InvoiceTable; cursor: DispatchCursorTable; queue: DueQueue };
+export type DispatchDeps = { invoices: InvoiceStore; cursor: DispatchCursorTable; queue: DueQueue };
 
 export type DispatchOptions = {
   settleMs?: number;

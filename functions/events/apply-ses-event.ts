@@ -14,13 +14,12 @@
  * update as the change, and a retry that finds the change made sends what still waits there.
  */
 import { createHash } from "node:crypto";
-
-import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
-import type { StoredTenant, TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Mailer } from "#adapters/ses/mailer.ts";
 import { decodeTagValue } from "#adapters/ses/tag-values.ts";
 import { applyDeliveryReport, type DeliveryReport } from "#domain/invoice/delivery.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
+import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
+import type { StoredTenant, TenantStore } from "#ports/tenant-store.ts";
 import { confirmSend, type SendConfirmation } from "#sending/complete-claim.ts";
 import type { SenderConfig } from "#sending/compose-email.ts";
 import { confirmAlertSent, flushOutbox } from "#sending/notify-owner.ts";
@@ -28,8 +27,8 @@ import { type Outbox, ownerAlertEntry, slotWithAlerts, withAlerts } from "#sendi
 import type { SesEvent } from "./ses-event.ts";
 
 export type EventDeps = {
-  invoices: InvoiceTable;
-  tenants: TenantTable;
+  invoices: InvoiceStore;
+  tenants: TenantStore;
   mailer: Mailer;
   config: SenderConfig;
 };

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
 import { problem } from "#api/problem.ts";
@@ -16,7 +16,7 @@ const env = readEnvironment();
 const logger = redactingLogger("dun-api");
 const documents = documentClient();
 const deps: ApiDeps = {
-  invoices: new InvoiceTable(documents, env.TABLE_NAME),
+  invoices: invoiceTable(documents, env.TABLE_NAME),
   tenants: new TenantTable(documents, env.TABLE_NAME),
   apiKeys: new ApiKeyTable(documents, env.TABLE_NAME),
   now: () => new Date(),

@@ -8,7 +8,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { SqsDueQueue } from "#adapters/sqs/due-queue.ts";
 import { type DispatchReport, dispatchDue, TICK_BUDGET } from "#dispatching/dispatch-due.ts";
 import { readEnvironment, required } from "./environment.ts";
@@ -18,7 +18,7 @@ const env = readEnvironment();
 const logger = redactingLogger("dun-dispatcher");
 const documents = documentClient();
 const deps = {
-  invoices: new InvoiceTable(documents, env.TABLE_NAME),
+  invoices: invoiceTable(documents, env.TABLE_NAME),
   cursor: new DispatchCursorTable(documents, env.TABLE_NAME),
   queue: new SqsDueQueue(new SQSClient({}), required(env, "SEND_QUEUE_URL")),
 };

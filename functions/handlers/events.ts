@@ -11,7 +11,7 @@
 import { SESClient } from "@aws-sdk/client-ses";
 import type { SQSBatchResponse } from "aws-lambda";
 import { documentClient } from "#adapters/dynamo/client.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { sesMailer } from "#adapters/ses/mailer.ts";
 import { applySesEvent, type EventDeps } from "#events/apply-ses-event.ts";
@@ -24,7 +24,7 @@ const env = readEnvironment();
 const logger = redactingLogger("dun-events");
 const documents = documentClient();
 const deps: EventDeps = {
-  invoices: new InvoiceTable(documents, env.TABLE_NAME),
+  invoices: invoiceTable(documents, env.TABLE_NAME),
   tenants: new TenantTable(documents, env.TABLE_NAME),
   // Owner alerts go out from here; maxAttempts 1 as for every send (adapters/ses/mailer.ts).
   mailer: sesMailer(new SESClient({ maxAttempts: 1 }), {

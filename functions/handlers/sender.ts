@@ -14,7 +14,7 @@ import { SESClient } from "@aws-sdk/client-ses";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { documentClient } from "#adapters/dynamo/client.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { sesMailer } from "#adapters/ses/mailer.ts";
 import { sendPacer } from "#adapters/ses/send-pacer.ts";
@@ -40,7 +40,7 @@ const pace = sendPacer(env.INSTANCE_SEND_RATE, {
 });
 // maxAttempts 1: the SDK must never repeat a send that may have reached SES (see adapters/ses/mailer.ts).
 const deps: SenderDeps = {
-  invoices: new InvoiceTable(documents, env.TABLE_NAME),
+  invoices: invoiceTable(documents, env.TABLE_NAME),
   tenants: new TenantTable(documents, env.TABLE_NAME),
   mailer: sesMailer(new SESClient({ maxAttempts: 1 }), {
     configurationSet: required(env, "SES_CONFIGURATION_SET"),

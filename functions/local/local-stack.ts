@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { sesMailer } from "#adapters/ses/mailer.ts";
 import { withLocalSendEvents } from "#adapters/ses/send-events.ts";
@@ -88,7 +88,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const now = () => clock?.now() ?? start;
     const sendEvents = new SendEventBuffer();
     const sesClient = withLocalSendEvents(ses.client, sendEvents.collect, { now });
-    const invoices = new InvoiceTable(dynamo.documents, dynamo.tableName, now);
+    const invoices = invoiceTable(dynamo.documents, dynamo.tableName, now);
     const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
     const apiKeys = new ApiKeyTable(dynamo.documents, dynamo.tableName);
     const senderDeps: SenderDeps = {

@@ -9,8 +9,6 @@
  * From the marker on, the send is known, and nobody sends the step again.
  */
 
-import type { InvoiceTable, MessageRecord, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
-import type { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import {
   recordInstallmentReminder,
@@ -19,6 +17,9 @@ import {
 } from "#domain/invoice/transitions.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
+import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
+import type { MessageRecord } from "#ports/message-log.ts";
+import type { TenantStore } from "#ports/tenant-store.ts";
 import type { Claim } from "./claim.ts";
 import { stepKey } from "./claim.ts";
 import { type Outbox, ownerAlertEntry, slotWithAlerts, withAlerts } from "./owner-alert.ts";
@@ -64,7 +65,7 @@ function alreadyIn(invoice: Invoice, claim: Claim, messageId: string): boolean {
  * followed by another) is recorded all the same, and the claim that stands now is left alone.
  */
 export async function recordSentEmail(
-  invoices: InvoiceTable,
+  invoices: InvoiceStore,
   input: { tenant: Tenant; stored: StoredInvoice; claim: Claim; messageId: string; recipients: string[] },
 ): Promise<Recorded> {
   const { tenant, claim, messageId, recipients } = input;
@@ -175,7 +176,7 @@ export type Confirmed =
  * recorded changes nothing.
  */
 export async function confirmSend(
-  deps: { invoices: InvoiceTable; tenants: TenantTable },
+  deps: { invoices: InvoiceStore; tenants: TenantStore },
   confirmation: SendConfirmation,
 ): Promise<Confirmed | "no_such_invoice"> {
   const [stored, tenantRecord] = await Promise.all([

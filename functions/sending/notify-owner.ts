@@ -20,13 +20,13 @@
  */
 
 import { randomUUID } from "node:crypto";
-import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
-import type { StoredTenant } from "#adapters/dynamo/tenant-table.ts";
 import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import { amountDueOf } from "#domain/invoice/amount-due.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
+import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
+import type { StoredTenant } from "#ports/tenant-store.ts";
 import { renderEmail } from "#rendering/render-email.ts";
 import { CLAIM_TIMEOUT_MS } from "./claim.ts";
 import { emailAmountsOf, emailSubjectOf, ownerMailOf, type SenderConfig } from "./compose-email.ts";
@@ -34,7 +34,7 @@ import { type Outbox, type OutboxEntry, outboxStepOf, slotWithAlerts } from "./o
 import { type DeadLetters, lookForLateSendEvent } from "./stale-claim.ts";
 
 export type OwnerAlertDeps = {
-  invoices: InvoiceTable;
+  invoices: InvoiceStore;
   mailer: Mailer;
   config: SenderConfig;
   newId?: () => string;
@@ -238,7 +238,7 @@ function withoutUnset(outbox: Outbox): Outbox {
  * sender may have died before writing) and leaves the outbox (if its sender could not take it out).
  */
 export async function confirmAlertSent(
-  invoices: InvoiceTable,
+  invoices: InvoiceStore,
   sent: {
     tenantId: string;
     invoiceNumber: string;

@@ -6,8 +6,6 @@
  * docs/DATA-MODEL.md, "The claim protocol".
  */
 import { randomUUID } from "node:crypto";
-import type { InvoiceTable, NextSlot, RefusedMarker, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
-import type { StoredTenant, TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
@@ -17,6 +15,9 @@ import { markContactFailed, refuseEmail } from "#domain/invoice/transitions.ts";
 import { decideNextAction, type NextAction, type Step } from "#domain/ladder/ladder.ts";
 import { applyDueTransitions } from "#domain/ladder/timed-transitions.ts";
 import type { Tenant } from "#domain/tenant/tenant.ts";
+import type { RefusedMarker } from "#ports/claim-store.ts";
+import type { InvoiceStore, NextSlot, StoredInvoice } from "#ports/invoice-store.ts";
+import type { StoredTenant, TenantStore } from "#ports/tenant-store.ts";
 import { type Claim, type ClaimedStep, isStale, staleAt, stepKey } from "./claim.ts";
 import { recordSentEmail } from "./complete-claim.ts";
 import { composeEmail, type SenderConfig } from "./compose-email.ts";
@@ -26,8 +27,8 @@ import { SEND_WINDOW, type SendWindow } from "./send-window.ts";
 import { type DeadLetters, settleStaleClaim } from "./stale-claim.ts";
 
 export type SenderDeps = {
-  invoices: InvoiceTable;
-  tenants: TenantTable;
+  invoices: InvoiceStore;
+  tenants: TenantStore;
   mailer: Mailer;
   config: SenderConfig;
   newId?: () => string;

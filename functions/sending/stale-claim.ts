@@ -16,8 +16,10 @@
  *    for a replay: `dun redrive events` empties the dead-letter queue into the events queue, and the
  *    events it moved are applied within the retry budget, which the quiet period is longer than.
  */
-import type { InvoiceTable, RefusedMarker, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+
 import type { Tenant } from "#domain/tenant/tenant.ts";
+import type { RefusedMarker } from "#ports/claim-store.ts";
+import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
 import type { Claim } from "./claim.ts";
 import { recordSentEmail } from "./complete-claim.ts";
 
@@ -45,7 +47,7 @@ export type StaleClaimSettled =
   | { settled: "conflict" };
 
 export async function settleStaleClaim(
-  deps: { invoices: InvoiceTable; deadLetters?: DeadLetters },
+  deps: { invoices: InvoiceStore; deadLetters?: DeadLetters },
   tenant: Tenant,
   stored: StoredInvoice,
   claim: Claim,

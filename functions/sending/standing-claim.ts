@@ -10,7 +10,7 @@
  * machines' clocks need to agree. A claim older than its window on the invoice's clock is past
  * waiting for (its sender died; the events path or the stale-claim rule will settle it).
  */
-import type { InvoiceTable, StoredInvoice } from "#adapters/dynamo/invoice-table.ts";
+import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
 import { type Claim, stepKey } from "./claim.ts";
 import { SEND_WINDOW, type SendWindow, windowMs } from "./send-window.ts";
 
@@ -23,7 +23,7 @@ export type ReminderInFlight = {
 };
 
 export type ClaimWaitDeps = {
-  invoices: InvoiceTable;
+  invoices: InvoiceStore;
   now: () => Date;
   sendWindow?: SendWindow;
   monotonicNow?: () => number;

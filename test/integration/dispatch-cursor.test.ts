@@ -7,16 +7,17 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { dueShardOf, invoiceKey } from "#adapters/dynamo/keys.ts";
 import { dispatchDue } from "#dispatching/dispatch-due.ts";
 import type { DueMessage, DueQueue } from "#dispatching/due-message.ts";
 import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
+import type { InvoiceStore } from "#ports/invoice-store.ts";
 import { anInvoice } from "../support/invoices.ts";
 
 let dynamo: LocalDynamo;
 let clock: Date;
-let invoices: InvoiceTable;
+let invoices: InvoiceStore;
 let cursor: DispatchCursorTable;
 
 class RecordingQueue implements DueQueue {
@@ -56,7 +57,7 @@ async function putDue(numbers: string[], slot: Date): Promise<void> {
 beforeEach(async () => {
   dynamo = await startDynalite();
   clock = at(T);
-  invoices = new InvoiceTable(dynamo.documents, dynamo.tableName, () => clock);
+  invoices = invoiceTable(dynamo.documents, dynamo.tableName, () => clock);
   cursor = new DispatchCursorTable(dynamo.documents, dynamo.tableName);
 });
 afterEach(async () => dynamo?.close());
@@ -79,7 +80,7 @@ describe("the dispatcher's cursor", () => {
   it("sends a slot written at the instant a tick read up to with the next tick", async () => {
     const queue = new RecordingQueue();
     await dispatchDue({ invoices, cursor, queue }, at(T), { settleMs: 0 });
-    // Written at T, due at once (a retry "now"): InvoiceTable puts it just after T.
+    // Written at T, due at once (a retry "now"): InvoiceStore puts it just after T.
     const written = await invoices.create(anInvoice({ invoiceNumber: "late" }, "t"), [], at(T - 5 * 60_000));
     expect(written).toBe("ok");
     await dispatchDue({ invoices, cursor, queue }, at(T), { settleMs: 0 });

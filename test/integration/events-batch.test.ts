@@ -3,8 +3,10 @@
  * answer names only the records that failed (a partial batch response), so that SQS brings back
  * those and not the ones already applied.
  */
+
+import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
 import { type Pipeline, startPipeline, stubLambdaEnvironment } from "../support/pipeline.ts";
 import { bounceNotificationFor, deliveryNotificationFor } from "../support/ses-notifications.ts";
@@ -67,15 +69,19 @@ describe("the events Lambda on a batch of the events queue", () => {
         deliveryNotificationFor(second.messageId, second.to, second.claimId, "2026-1002"),
       ),
     );
-    const read = InvoiceTable.prototype.get;
-    const throttled = vi.spyOn(InvoiceTable.prototype, "get").mockImplementation(function (
-      this: InvoiceTable,
-      tenantId,
-      invoiceNumber,
+    // DynamoDB throttles the read of 2026-1002's invoice item, whichever client asks for it.
+    const send = DynamoDBDocumentClient.prototype.send;
+    const throttled = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(function (
+      this: DynamoDBDocumentClient,
+      command: unknown,
     ) {
-      if (invoiceNumber === "2026-1002") return Promise.reject(new Error("ProvisionedThroughputExceeded"));
-      return read.call(this, tenantId, invoiceNumber);
-    });
+      if (command instanceof GetCommand && String(command.input.Key?.sk).endsWith("#2026-1002")) {
+        return Promise.reject(
+          new ProvisionedThroughputExceededException({ message: "Rate exceeded", $metadata: {} }),
+        );
+      }
+      return (send as (command: unknown) => Promise<unknown>).call(this, command);
+    } as never);
     const { handler } = await import("../../functions/handlers/events.ts");
 
     // Act

@@ -6,7 +6,7 @@
  * after the API answered their payment or their dispute (until it was resolved).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
 
 const COUNT = 100;
@@ -52,7 +52,7 @@ async function emailsTo(address: string) {
 
 /** What SES holds for the address but the receipts for its payments, which follow their answer by design. */
 async function remindersTo(address: string) {
-  const records = new InvoiceTable(stack.dynamo.documents, stack.dynamo.tableName);
+  const records = invoiceTable(stack.dynamo.documents, stack.dynamo.tableName);
   const emails = await emailsTo(address);
   const steps = await Promise.all(
     emails.map(async (email) => (await records.findMessage(email.messageId))?.step),
@@ -151,7 +151,7 @@ describe("local mode: a tick and 100 debtors acting at the same moment", () => {
     const months = await call("POST", "/_local/clock", { advance: "60d" });
     expect(months.status).toBe(200);
 
-    const records = new InvoiceTable(stack.dynamo.documents, stack.dynamo.tableName);
+    const records = invoiceTable(stack.dynamo.documents, stack.dynamo.tableName);
     for (let i = 0; i < COUNT; i++) {
       const emails = await emailsTo(addressOf(i));
       const steps: string[] = [];

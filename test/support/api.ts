@@ -5,7 +5,7 @@
  * over — or, after `listen()`, sent over real HTTP to the local server.
  */
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { newApiKey } from "#api/api-keys.ts";
 import { type ApiDeps, handleApiRequest } from "#api/http-api.ts";
@@ -73,7 +73,7 @@ export async function addApiKey(dynamo: LocalDynamo, tenantId: string): Promise<
 export async function startApi<Name extends string>(options: ApiOptions<Name>): Promise<Api<Name>> {
   const dynamo = await startDynalite();
   const deps: ApiDeps = {
-    invoices: new InvoiceTable(dynamo.documents, dynamo.tableName),
+    invoices: invoiceTable(dynamo.documents, dynamo.tableName),
     tenants: new TenantTable(dynamo.documents, dynamo.tableName),
     apiKeys: new ApiKeyTable(dynamo.documents, dynamo.tableName),
     now: () => options.now,

@@ -10,7 +10,6 @@
  * hours in which nothing is due (the due index's earliest slot) and no API action waits.
  */
 
-import type { MessageRecord } from "#adapters/dynamo/invoice-table.ts";
 import type { Mailer } from "#adapters/ses/mailer.ts";
 import { decodeTagValue } from "#adapters/ses/tag-values.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
@@ -21,6 +20,7 @@ import { applySesEvent } from "#events/apply-ses-event.ts";
 import { followUpEvents } from "#events/follow-up-events.ts";
 import { parseSesEventRecord, type SesEvent, type SesEventRecord } from "#events/ses-event.ts";
 import type { StoredEmail } from "#local/local-ses.ts";
+import type { MessageRecord } from "#ports/message-log.ts";
 import { type Pipeline, startPipeline, TENANT } from "./pipeline.ts";
 
 /** The tenant's accounts, one per scheme, and the IBAN for payers abroad (not in CHF). */

@@ -9,7 +9,7 @@ import type { SESClient } from "@aws-sdk/client-ses";
 import { vi } from "vitest";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { DispatchCursorTable } from "#adapters/dynamo/dispatch-cursor.ts";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { type Mailer, sesMailer } from "#adapters/ses/mailer.ts";
 import { withLocalSendEvents } from "#adapters/ses/send-events.ts";
@@ -25,6 +25,7 @@ import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import { LocalPipeline, SendEventBuffer } from "#local/local-pipeline.ts";
 import { type LocalSes, startLocalSes } from "#local/local-ses.ts";
 import type { MemoryDueQueue } from "#local/memory-queue.ts";
+import type { InvoiceStore } from "#ports/invoice-store.ts";
 import type { SenderDeps, SendOutcome } from "#sending/process-due-invoice.ts";
 import type { SendWindow } from "#sending/send-window.ts";
 import { type ApiAnswer, addApiKey } from "./api.ts";
@@ -35,7 +36,7 @@ export const TENANT: TenantInput = { ...DEMO_TENANT, id: "nordlys" };
 export type Pipeline = {
   dynamo: LocalDynamo;
   ses: LocalSes;
-  invoices: InvoiceTable;
+  invoices: InvoiceStore;
   tenants: TenantTable;
   queue: MemoryDueQueue;
   clock: { now: Date };
@@ -80,7 +81,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const sendEvents = new SendEventBuffer();
   const sesClient = withLocalSendEvents(ses.client, sendEvents.collect, { now: () => clock.now });
   options.sesClient?.(sesClient);
-  const invoices = new InvoiceTable(dynamo.documents, dynamo.tableName, () => clock.now);
+  const invoices = invoiceTable(dynamo.documents, dynamo.tableName, () => clock.now);
   const tenants = new TenantTable(dynamo.documents, dynamo.tableName);
   const mailer = sesMailer(sesClient, { configurationSet: "dun" });
   const deps: SenderDeps = {

@@ -4,7 +4,9 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
+import type { ApiKeyRecord, ApiKeyStore } from "#ports/api-key-store.ts";
 import { apiKeyKey } from "./keys.ts";
+import { isConditionFailure } from "./writes.ts";
 
 const ApiKeyItemSchema = z.object({
   tenantId: z.string().min(1),
@@ -12,7 +14,7 @@ const ApiKeyItemSchema = z.object({
   label: z.string().optional(),
 });
 
-export class ApiKeyTable {
+export class ApiKeyTable implements ApiKeyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -23,7 +25,7 @@ export class ApiKeyTable {
    * which does not happen; if it ever did, overwriting would hand one tenant's access to another,
    * so the write is conditional and fails loudly instead.
    */
-  async put(input: { hash: string; tenantId: string; createdAt: string; label?: string }): Promise<void> {
+  async put(input: ApiKeyRecord): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
@@ -38,7 +40,7 @@ export class ApiKeyTable {
         }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name === "ConditionalCheckFailedException") {
+      if (isConditionFailure(error)) {
         throw new Error("An API key with this hash is already stored; create a new key.", { cause: error });
       }
       throw error;

@@ -7,6 +7,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { DISPATCH_CURSOR_KEY } from "./keys.ts";
+import { isConditionFailure } from "./writes.ts";
 
 export const ShardCursorSchema = z.object({
   /**
@@ -52,7 +53,7 @@ export class DispatchCursorTable {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

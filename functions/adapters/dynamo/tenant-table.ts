@@ -8,11 +8,11 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Policy, policyInputOf } from "#domain/ladder/policy.ts";
 import { StoredTenantSchema, type Tenant } from "#domain/tenant/tenant.ts";
+import type { StoredTenant, TenantStore } from "#ports/tenant-store.ts";
 import { tenantKey } from "./keys.ts";
+import { isConditionFailure } from "./writes.ts";
 
-export type StoredTenant = { tenant: Tenant; suppressed: ReadonlySet<string> };
-
-export class TenantTable {
+export class TenantTable implements TenantStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -56,7 +56,7 @@ export class TenantTable {
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -1,0 +1,93 @@
+/**
+ * How the DynamoDB adapters write: conditional writes whose failed condition is an outcome, not an
+ * error; update expressions from their clauses; batches within DynamoDB's limits, with backoff for
+ * what a batch hands back unprocessed.
+ */
+
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
+import type { WriteOutcome } from "#ports/invoice-store.ts";
+
+/** The table an adapter writes to, and the clock its writes are made on. */
+export type TableContext = {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  clock: () => Date;
+};
+
+/** BatchGetItem takes at most 100 keys, BatchWriteItem 25 items. */
+export const BATCH_GET_LIMIT = 100;
+export const BATCH_WRITE_LIMIT = 25;
+/** Conditional writes in flight at once for one upload: enough to hide latency, few enough not to throttle. */
+export const PARALLEL_WRITES = 32;
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/** `work` over every item, at most `limit` at once; the answers in the items' order. */
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Backoff for the keys and items a batch call handed back unprocessed (throttling). */
+export const unprocessedPause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+
+/** A write whose condition failed: the SDK's own exception class, as DynamoDB's answer is parsed into it. */
+export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+/** SET and REMOVE clauses joined into one UpdateExpression. */
+export function updateExpression(set: string[], remove: string[]): string {
+  return [
+    set.length > 0 ? `SET ${set.join(", ")}` : "",
+    remove.length > 0 ? `REMOVE ${remove.join(", ")}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+export async function conditional(write: () => Promise<unknown>): Promise<WriteOutcome> {
+  try {
+    await write();
+    return "ok";
+  } catch (error) {
+    if (isConditionFailure(error)) return "conflict";
+    throw error;
+  }
+}
+
+/** Puts, 25 to a BatchWriteItem, until DynamoDB has taken every one. */
+export async function writeBatch(table: TableContext, items: Record<string, unknown>[]): Promise<void> {
+  let requests: { PutRequest?: { Item?: Record<string, unknown> } }[] | undefined = items.map((Item) => ({
+    PutRequest: { Item },
+  }));
+  for (let attempt = 0; requests && requests.length > 0; attempt++) {
+    if (attempt > 0) await unprocessedPause(attempt);
+    const { UnprocessedItems }: BatchWriteCommandOutput = await table.client.send(
+      new BatchWriteCommand({ RequestItems: { [table.tableName]: requests as never } }),
+    );
+    requests = UnprocessedItems?.[table.tableName];
+  }
+}
