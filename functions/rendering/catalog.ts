@@ -1,9 +1,10 @@
 /**
- * The message catalogs, compiled into the build, and their formatting with ICU MessageFormat
- * (plurals, selects) in the debtor's language. Each message is parsed once per language and kept.
+ * The message catalogs, compiled into the build (each language unpacked on its first use), and
+ * their formatting with ICU MessageFormat (plurals, selects) in the debtor's language. Each message
+ * is parsed once per language and kept.
  */
 import { IntlMessageFormat } from "intl-messageformat";
-import { catalogs } from "./generated/templates.js";
+import { catalogs } from "./generated/catalogs.js";
 
 export type MessageValues = Record<string, string | number>;
 export type Translate = (key: string, values?: MessageValues) => string;

@@ -1,6 +1,6 @@
 /**
  * The Lambda bundles as the CDK builds them (infra/bundling.ts): complete, loadable and within the
- * 1 MB goal. Size is a property of the build, not of the machine, so it is asserted here; how
+ * 500 kB goal (kB = 1000 bytes). Size is a property of the build, not of the machine, so it is asserted here; how
  * long a bundle takes to load is measured by `npm run bench` (bench/bundles.bench.ts).
  */
 import { rm } from "node:fs/promises";
@@ -14,6 +14,21 @@ import {
   loadInFreshNode,
 } from "../../bench/bundles.bench.ts";
 import { EXTERNAL_MODULES, LAMBDA_ENTRIES, type LambdaName } from "../../infra/bundling.ts";
+
+/**
+ * The bundles that do not fit in 500 kB yet, each with the size it may not grow past and what
+ * keeps it over. An entry fails once its bundle fits, so that it is taken out then.
+ */
+const OVER_BUDGET: Partial<Record<LambdaName, { ceilingBytes: number; why: string }>> = {
+  sender: {
+    ceilingBytes: 710_000,
+    why: "nodemailer (138 kB, adapters/ses/raw-message.ts), the holiday table (82 kB unpacked), zod (101 kB)",
+  },
+  events: {
+    ceilingBytes: 710_000,
+    why: "as the sender: it sends the owner's alerts through the same renderer and mailer",
+  },
+};
 
 /** What a bundle may leave to the runtime: Node.js built-ins and the modules infra/bundling.ts externalises. */
 function providedByRuntime(module: string): boolean {
@@ -40,9 +55,17 @@ describe.each(Object.keys(LAMBDA_ENTRIES) as LambdaName[])("the %s Lambda bundle
     expect(externals.filter((module) => !providedByRuntime(module))).toEqual([]);
   });
 
-  it("fits in 1 MB", () => {
-    expect(built.bytes).toBeLessThanOrEqual(BUNDLE_LIMIT_BYTES);
-  });
+  const over = OVER_BUDGET[name];
+  if (over === undefined) {
+    it("fits in 500 kB", () => {
+      expect(built.bytes).toBeLessThanOrEqual(BUNDLE_LIMIT_BYTES);
+    });
+  } else {
+    it(`is over 500 kB, known (${over.why}), and grows no further`, () => {
+      expect(built.bytes).toBeLessThanOrEqual(over.ceilingBytes);
+      expect(built.bytes, "it fits now: take it out of OVER_BUDGET").toBeGreaterThan(BUNDLE_LIMIT_BYTES);
+    });
+  }
 
   it("loads in a fresh Node.js process with its environment and exports a handler", async () => {
     // Act: the bundle's directory resolves only @aws-sdk/*, as the runtime does (bench/bundles.bench.ts).

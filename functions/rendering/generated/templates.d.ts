@@ -1,4 +1,4 @@
 // Types for templates.js, which `npm run build:templates` generates (and git ignores).
 export declare const htmlTemplates: Record<string, TemplateSpecification>;
 export declare const textTemplate: TemplateSpecification;
-export declare const catalogs: Record<string, Record<string, string>>;
+export { catalogs } from "./catalogs.js";
