@@ -2,19 +2,23 @@
  * holiday-table.json against date-holidays itself: the table is committed, so these tests are what
  * tells a stale or misread table (after an upgrade of date-holidays) from a good one.
  */
+import { readFileSync } from "node:fs";
 import Holidays from "date-holidays";
 import { describe, expect, it } from "vitest";
 import {
   dateHolidaysSource,
+  HOLIDAY_TABLE_FILE,
   HOLIDAY_TABLE_YEARS,
   sourceDates,
 } from "#domain/calendar/build-holiday-table.ts";
+import { PACKED_HOLIDAY_PLACES } from "#domain/calendar/holiday-table.packed.ts";
 import {
   HOLIDAY_TABLE,
   HolidaysNotTabled,
   isPublicHoliday,
   publicHolidays,
 } from "#domain/calendar/holidays.ts";
+import { unpackJson } from "#domain/packed-json.ts";
 
 const directory = new Holidays();
 const PLACES: [string, string | undefined][] = Object.keys(directory.getCountries()).flatMap((country) => [
@@ -48,6 +52,17 @@ describe("the holiday table", () => {
       HOLIDAY_TABLE_YEARS.first,
       HOLIDAY_TABLE_YEARS.last,
     ]);
+  });
+
+  it("is bundled packed as exactly the table holiday-table.json holds", () => {
+    // A failure here means: run `npm run build:holidays` and commit both files.
+    const json = JSON.parse(readFileSync(HOLIDAY_TABLE_FILE, "utf8"));
+    expect(unpackJson(PACKED_HOLIDAY_PLACES)).toEqual(json.places);
+    expect(HOLIDAY_TABLE).toEqual({
+      firstYear: json.firstYear,
+      lastYear: json.lastYear,
+      source: json.source,
+    });
   });
 
   it(`gives date-holidays' public holidays for all ${PLACES.length} places it knows, in 2027`, () => {

@@ -30,9 +30,24 @@ import {
   type YearlyRule,
 } from "#domain/calendar/holiday-rules.ts";
 import { addDays, daysBetween, type IsoDate, isoWeekday } from "#domain/calendar/iso-date.ts";
+import { packJson } from "#domain/packed-json.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const HOLIDAY_TABLE_FILE = path.join(here, "holiday-table.json");
+/** The same table packed (packed-json.ts): what the Lambdas bundle, a quarter of the JSON's size. */
+export const PACKED_HOLIDAY_TABLE_FILE = path.join(here, "holiday-table.packed.ts");
+
+/** The packed module's source: the years and source in plain sight, the places packed. */
+export function packedHolidayTableModule(table: HolidayTable): string {
+  return [
+    "// Written by `npm run build:holidays` from the same table as holiday-table.json (build-holiday-table.ts).",
+    `export const HOLIDAY_TABLE_SOURCE = ${JSON.stringify(table.source)};`,
+    `export const HOLIDAY_TABLE_FIRST_YEAR = ${table.firstYear};`,
+    `export const HOLIDAY_TABLE_LAST_YEAR = ${table.lastYear};`,
+    `export const PACKED_HOLIDAY_PLACES =\n  "${packJson(table.places)}";`,
+    "",
+  ].join("\n");
+}
 
 /** date-holidays' version, which the table names so that a test can tell when it is stale. */
 export function dateHolidaysSource(): string {
@@ -226,6 +241,7 @@ export function buildHolidayTable(years = HOLIDAY_TABLE_YEARS): HolidayTable {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const table = buildHolidayTable();
   await writeFile(HOLIDAY_TABLE_FILE, `${JSON.stringify(table, null, 2)}\n`);
+  await writeFile(PACKED_HOLIDAY_TABLE_FILE, packedHolidayTableModule(table));
   const size = Buffer.byteLength(JSON.stringify(table));
   console.log(
     `${path.relative(process.cwd(), HOLIDAY_TABLE_FILE)}: ${Object.keys(table.places).length} places, ` +

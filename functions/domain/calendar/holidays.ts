@@ -1,6 +1,6 @@
 /**
  * Public holidays per country (ISO 3166-1 alpha-2) and optional subdivision (the ISO 3166-2 suffix
- * date-holidays uses: "BY" for Bavaria, "ENG" for England), read from holiday-table.json, which
+ * date-holidays uses: "BY" for Bavaria, "ENG" for England), read from holiday-table.packed.ts (the same table as holiday-table.json), which
  * build-holiday-table.ts writes from the `date-holidays` package (why a table: see there).
  *
  * What closes a business day, and why:
@@ -27,9 +27,25 @@ import {
   parsePlace,
 } from "#domain/calendar/holiday-rules.ts";
 import { type IsoDate, isIsoDate } from "#domain/calendar/iso-date.ts";
-import generated from "./holiday-table.json" with { type: "json" };
+import { unpackJson } from "#domain/packed-json.ts";
+import {
+  HOLIDAY_TABLE_FIRST_YEAR,
+  HOLIDAY_TABLE_LAST_YEAR,
+  HOLIDAY_TABLE_SOURCE,
+  PACKED_HOLIDAY_PLACES,
+} from "./holiday-table.packed.ts";
 
-const TABLE: HolidayTable = generated;
+// The table is bundled packed (a quarter of its JSON) and unpacked the first time a place is asked for.
+let places: HolidayTable["places"] | undefined;
+const TABLE = {
+  firstYear: HOLIDAY_TABLE_FIRST_YEAR,
+  lastYear: HOLIDAY_TABLE_LAST_YEAR,
+  source: HOLIDAY_TABLE_SOURCE,
+  get places(): HolidayTable["places"] {
+    places ??= unpackJson<HolidayTable["places"]>(PACKED_HOLIDAY_PLACES);
+    return places;
+  },
+};
 
 /** The years the table answers for, and the date-holidays release it was built from. */
 export const HOLIDAY_TABLE = { firstYear: TABLE.firstYear, lastYear: TABLE.lastYear, source: TABLE.source };
