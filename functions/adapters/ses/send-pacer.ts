@@ -33,3 +33,63 @@ export function sendPacer(perSecond: number, clock: PacerClock): Pace {
     if (slot > now) await clock.sleep(slot - now);
   };
 }
+
+/**
+ * How dun's senders share the account's SES sending rate: how many run at once, how fast each
+ * sends, and how many records each takes at a time. The stack deploys it (infra/constructs/sending.ts),
+ * the sender paces itself by `instanceSendRate`, and bench/throughput.bench.ts runs it against a
+ * modelled SES.
+ */
+export type SendingPlan = {
+  /** Sender instances at once: the event source's maximum concurrency and the Lambda's reserved concurrency. */
+  concurrency: number;
+  /** Emails a second each instance sends; `concurrency` of them together send `sendRate`. */
+  instanceSendRate: number;
+  /** Records an invocation takes from the send queue. */
+  batchSize: number;
+  /** How long the event source may wait to fill a batch; 0 for ten records or fewer, as SQS requires. */
+  batchingWindowSeconds: number;
+};
+
+/** The least and the most the plan is made for: 0.1 (a batch of one in the pacing budget) to 500 emails a second. */
+export const SEND_RATE_BOUNDS = { min: 0.1, max: 500 } as const;
+
+/**
+ * What one instance sends at most. The sender's CPU per email (about 5 ms of a whole core, most of
+ * it in the AWS SDK: bench/throughput.bench.ts) at 512 MB, which Lambda gives 512/1769 of a vCPU,
+ * keeps an instance a third busy at 20 a second: its records' reads, writes and SES calls are
+ * waits, and the send window (#sending/send-window.ts) is never at risk from a busy event loop.
+ */
+export const MAX_INSTANCE_SEND_RATE = 20;
+/** Lambda's SQS event source runs no fewer than two at once (its smallest maximum concurrency). */
+const MIN_CONCURRENCY = 2;
+/**
+ * What one batch's paced sends may take, out of the sender's 30 s timeout (the rest reads, renders
+ * and records). A batch that fills it makes the gap between two batches of an instance (the last
+ * record's record, the end of the invocation, the poller handing over the next) a few per cent
+ * of its time: below an instance's interval at low rates, where pacing absorbs it altogether, and
+ * about 1 s in 20 s at the highest.
+ */
+export const PACING_BUDGET_SECONDS = 20;
+/** The most records SQS hands a Lambda at once, and the most without a batching window. */
+const MAX_BATCH_SIZE = 10_000;
+const MAX_BATCH_WITHOUT_WINDOW = 10;
+/** Under a backlog a large batch fills in milliseconds; the window only bounds a thin stream. */
+const BATCHING_WINDOW_SECONDS = 1;
+
+/** The plan for an account's SES sending rate; a RangeError naming sendRate outside SEND_RATE_BOUNDS. */
+export function sendingPlan(sendRate: number): SendingPlan {
+  if (!Number.isFinite(sendRate) || sendRate < SEND_RATE_BOUNDS.min || sendRate > SEND_RATE_BOUNDS.max) {
+    throw new RangeError(
+      `sendRate must be a number of emails a second from ${SEND_RATE_BOUNDS.min} to ${SEND_RATE_BOUNDS.max} (the SES sandbox allows 1; give ${SEND_RATE_BOUNDS.max} for a larger quota), not ${sendRate}`,
+    );
+  }
+  const concurrency = Math.max(MIN_CONCURRENCY, Math.ceil(sendRate / MAX_INSTANCE_SEND_RATE));
+  const instanceSendRate = sendRate / concurrency;
+  const batchSize = Math.max(
+    1,
+    Math.min(MAX_BATCH_SIZE, Math.floor(PACING_BUDGET_SECONDS * instanceSendRate + 1e-9)),
+  );
+  const batchingWindowSeconds = batchSize > MAX_BATCH_WITHOUT_WINDOW ? BATCHING_WINDOW_SECONDS : 0;
+  return { concurrency, instanceSendRate, batchSize, batchingWindowSeconds };
+}
