@@ -6,7 +6,7 @@
  * records are worked on at once, but each waits for its pacing slot first — this instance's share
  * of the account's SES sending rate — so that SES has no reason to throttle, and so that the claim
  * it then writes is followed by SES at once (#sending/send-window.ts). A batch holds as many
- * records as 20 s of slots (infra/constructs/sending.ts), so the sends keep to the rate throughout.
+ * records as 10 s of slots (infra/constructs/sending.ts), so the sends keep to the rate throughout.
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
@@ -64,19 +64,31 @@ type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchRespons
  * the rate) and its logger. The Lambda makes one below; bench/throughput.bench.ts makes several in
  * one process, as many as the stack runs at once, to measure them against a modelled SES.
  */
-export function sqsSender(deps: SenderDeps, pace: Pace, logger: Logger): SqsHandler {
+export function sqsSender(
+  deps: SenderDeps,
+  pace: Pace,
+  logger: Logger,
+  /** The clock the invoices are decided on; the benchmark fixes it in the debtors' business hours. */
+  now: () => Date = () => new Date(),
+): SqsHandler {
   // One per instance: it holds the batch it is working on.
   const processor = new BatchProcessor(EventType.SQS);
-  const processRecord = (record: SQSRecord) => processDueRecord(deps, pace, logger, record);
+  const processRecord = (record: SQSRecord) => processDueRecord(deps, pace, logger, now, record);
   return (event, context) =>
     // processInParallel: every record of the batch at once, each sent when the pacer gives it its slot.
     processPartialResponse(event, processRecord, processor, { context, processInParallel: true });
 }
 
-async function processDueRecord(deps: SenderDeps, pace: Pace, logger: Logger, record: SQSRecord) {
+async function processDueRecord(
+  deps: SenderDeps,
+  pace: Pace,
+  logger: Logger,
+  now: () => Date,
+  record: SQSRecord,
+) {
   const due = DueMessageSchema.parse(JSON.parse(record.body));
   await pace();
-  const result = await processDueInvoice(deps, due, new Date());
+  const result = await processDueInvoice(deps, due, now());
   if (result.outcome === "deferred") {
     // Rate throttling is a warning (pacing should prevent it; the alarm counts a run of them); anything else is an error.
     if (result.scope === "rate") logger.warn(LOG_SENDING_THROTTLED, { ...due, ...result });

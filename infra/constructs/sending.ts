@@ -47,9 +47,9 @@ const SENDER_TIMEOUT = Duration.seconds(30);
  * - each sender instance sends at most sendRate / concurrency emails a second
  *   (INSTANCE_SEND_RATE, paced by functions/adapters/ses/send-pacer.ts), so together they stay at
  *   or under sendRate;
- * - a batch holds as many records as its paced sends fit in 20 s of the 30 s timeout, so pacing
- *   alone never makes the sender time out, and the gap between an instance's batches is a few per
- *   cent of its time. Over ten records the event source needs a batching window (1 s; under a
+ * - a batch holds as many records as its paced sends fit in 10 s (one at the slowest rates, which
+ *   waits at most 20 s of the 30 s timeout), so pacing alone never makes the sender time out, and
+ *   the gap between an instance's batches is a few per cent of its time. Over ten records the event source needs a batching window (1 s; under a
  *   backlog a batch fills at once). The records of a batch are worked on at once, each sent when
  *   the pacer gives it its slot.
  * What this leaves: an instance Lambda has just started knows nothing of the sends of the one it

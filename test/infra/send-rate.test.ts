@@ -32,24 +32,24 @@ function senderOf(template: Template): {
 }
 
 describe("the sendRate setting", () => {
-  it("is the SES sandbox's 1 a second when not given: two senders at half a second each, ten to a batch", () => {
+  it("is the SES sandbox's 1 a second when not given: two senders at half a second each, five to a batch", () => {
     // Act
     const sender = senderOf(Template.fromStack(testStack()));
 
     // Assess
     expect(sender.environment.INSTANCE_SEND_RATE).toBe("0.5");
     expect(sender.reservedConcurrency).toBe(2);
-    expect(sender.mapping).toMatchObject({ ScalingConfig: { MaximumConcurrency: 2 }, BatchSize: 10 });
+    expect(sender.mapping).toMatchObject({ ScalingConfig: { MaximumConcurrency: 2 }, BatchSize: 5 });
     expect(sender.mapping.MaximumBatchingWindowInSeconds).toBeUndefined();
     expect(sender.visibilityTimeout).toBe(180);
   });
 
   it.each([
-    // sendRate, senders, each one's rate, batch size (20 s of paced sends)
-    [1, 2, "0.5", 10],
-    [14, 2, "7", 140],
-    [100, 5, "20", 400],
-    [500, 25, "20", 400],
+    // sendRate, senders, each one's rate, batch size (10 s of paced sends)
+    [1, 2, "0.5", 5],
+    [14, 2, "7", 70],
+    [100, 5, "20", 200],
+    [500, 25, "20", 200],
   ])(
     "at %s a second runs %s senders at %s a second each, %s to a batch",
     (sendRate, senders, rate, batch) => {
@@ -76,16 +76,16 @@ describe("the sendRate setting", () => {
     expect(sender.visibilityTimeout).toBe(181);
   });
 
-  it("takes a fraction, and shrinks the batch so that its paced sends fit in the sender's timeout", () => {
-    // Act: 0.5 a second is 0.25 for each sender, one send every 4 s: five fit in the 20 s budget.
+  it("takes a fraction, and shrinks the batch to the sends that fit in 10 s", () => {
+    // Act: 0.5 a second is 0.25 for each sender, one send every 4 s: two fit in 10 s.
     const sender = senderOf(Template.fromStack(testStack({ sendRate: 0.5 })));
 
     // Assess
     expect(sender.environment.INSTANCE_SEND_RATE).toBe("0.25");
-    expect(sender.mapping).toMatchObject({ ScalingConfig: { MaximumConcurrency: 2 }, BatchSize: 5 });
+    expect(sender.mapping).toMatchObject({ ScalingConfig: { MaximumConcurrency: 2 }, BatchSize: 2 });
   });
 
-  it("goes down to 0.1 a second, one record to a batch", () => {
+  it("goes down to 0.1 a second, one record to a batch (which waits up to 20 s for its slot)", () => {
     // Act
     const { mapping } = senderOf(Template.fromStack(testStack({ sendRate: 0.1 })));
 

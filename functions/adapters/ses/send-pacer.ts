@@ -51,7 +51,7 @@ export type SendingPlan = {
   batchingWindowSeconds: number;
 };
 
-/** The least and the most the plan is made for: 0.1 (a batch of one in the pacing budget) to 500 emails a second. */
+/** The least and the most the plan is made for: 0.1 (a batch of one within the pacing budget) to 500 emails a second. */
 export const SEND_RATE_BOUNDS = { min: 0.1, max: 500 } as const;
 
 /**
@@ -64,13 +64,19 @@ export const MAX_INSTANCE_SEND_RATE = 20;
 /** Lambda's SQS event source runs no fewer than two at once (its smallest maximum concurrency). */
 const MIN_CONCURRENCY = 2;
 /**
- * What one batch's paced sends may take, out of the sender's 30 s timeout (the rest reads, renders
- * and records). A batch that fills it makes the gap between two batches of an instance (the last
- * record's record, the end of the invocation, the poller handing over the next) a few per cent
- * of its time: below an instance's interval at low rates, where pacing absorbs it altogether, and
- * about 1 s in 20 s at the highest.
+ * The most one batch's paced sends may take, out of the sender's 30 s timeout (the rest reads,
+ * renders and records): a batch of n waits at most n intervals, the first for the slot the last
+ * batch left. It is what bounds the slowest rate: a batch of one at 0.05 a second waits 20 s.
  */
 export const PACING_BUDGET_SECONDS = 20;
+/**
+ * What a batch's paced sends take when the rate allows more than one record. Between two batches
+ * an instance loses the last record's work after its send, the end of the invocation and the
+ * poller handing over the next batch (a few hundred milliseconds): at low rates less than an
+ * interval, which pacing absorbs altogether, and at 20 a second a few per cent of 10 s. Longer
+ * batches would lose less, and hold more records back when an invocation fails.
+ */
+export const BATCH_PACING_SECONDS = 10;
 /** The most records SQS hands a Lambda at once, and the most without a batching window. */
 const MAX_BATCH_SIZE = 10_000;
 const MAX_BATCH_WITHOUT_WINDOW = 10;
@@ -88,7 +94,7 @@ export function sendingPlan(sendRate: number): SendingPlan {
   const instanceSendRate = sendRate / concurrency;
   const batchSize = Math.max(
     1,
-    Math.min(MAX_BATCH_SIZE, Math.floor(PACING_BUDGET_SECONDS * instanceSendRate + 1e-9)),
+    Math.min(MAX_BATCH_SIZE, Math.floor(BATCH_PACING_SECONDS * instanceSendRate + 1e-9)),
   );
   const batchingWindowSeconds = batchSize > MAX_BATCH_WITHOUT_WINDOW ? BATCHING_WINDOW_SECONDS : 0;
   return { concurrency, instanceSendRate, batchSize, batchingWindowSeconds };
