@@ -11,9 +11,18 @@ import { domainSuite } from "./domain.bench.ts";
 import { type Figure, round } from "./figure.ts";
 import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
+import { throughputSuite } from "./throughput.bench.ts";
 
 // Rendering first: its figure is a ratio of two timings, best measured on a quiet, fresh heap.
-const suites = [renderingSuite, domainSuite, pipelineSuite, dispatchSuite, apiSuite, bundlesSuite];
+const suites = [
+  renderingSuite,
+  domainSuite,
+  pipelineSuite,
+  dispatchSuite,
+  apiSuite,
+  throughputSuite,
+  bundlesSuite,
+];
 
 const results: { title: string; figures: Figure[] }[] = [];
 for (const suite of suites) {

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { type IGrantable, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import {
   ConfigurationSet,
@@ -13,6 +14,7 @@ import {
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { type SendingPlan, sendingPlan } from "../../functions/adapters/ses/send-pacer.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { DunFunction } from "./dun-function.ts";
 
@@ -31,33 +33,30 @@ export interface SendingProps {
 const SENDER_TIMEOUT = Duration.seconds(30);
 
 /*
- * How the sender keeps under the account's SES sending rate. SES refuses a send over it, and a
- * refused send costs the message one of its five receives (it comes back as a batch item failure),
- * so the sender paces itself instead of finding the limit by being refused:
- * - the queue's event source runs at most SENDER_CONCURRENCY senders at once (maxConcurrency; 2 is
- *   the least AWS allows). Not reserved concurrency: Lambda's pollers would keep taking messages
- *   off the queue for invocations it then throttles, and those receives count towards the
- *   dead-letter queue too;
- * - each sender instance sends at most sendRate / SENDER_CONCURRENCY emails a second
+ * How the sender keeps to the account's SES sending rate, and up to it. SES refuses a send over
+ * it, and a refused send costs the message one of its five receives (it comes back as a batch item
+ * failure), so the senders pace themselves instead of finding the limit by being refused; and a
+ * quota that is paid for should be used. The plan (sendingPlan in functions/adapters/ses/send-pacer.ts)
+ * follows sendRate:
+ * - as many senders as sendRate needs at 20 emails a second each (at least 2, the least AWS
+ *   allows): the event source's maximum concurrency, and the Lambda's reserved concurrency set to
+ *   the same number, so that nothing else can start a sender beside them (a console test, a stray
+ *   invocation) and the account's other functions cannot take the senders' concurrency away.
+ *   Never less than the maximum concurrency: Lambda's pollers would keep taking messages for
+ *   invocations it then throttles, and those receives count towards the dead-letter queue;
+ * - each sender instance sends at most sendRate / concurrency emails a second
  *   (INSTANCE_SEND_RATE, paced by functions/adapters/ses/send-pacer.ts), so together they stay at
  *   or under sendRate;
- * - a batch holds no more records than their paced sends fit in PACING_BUDGET, so pacing alone
- *   never makes the sender time out. A record can wait one interval for its slot (the first of a
- *   batch waits for the one the previous batch left), so a batch of n takes at most n intervals.
+ * - a batch holds as many records as its paced sends fit in 10 s (one at the slowest rates, which
+ *   waits at most 20 s of the 30 s timeout), so pacing alone never makes the sender time out, and
+ *   the gap between an instance's batches is a few per cent of its time. Over ten records the event source needs a batching window (1 s; under a
+ *   backlog a batch fills at once). The records of a batch are worked on at once, each sent when
+ *   the pacer gives it its slot.
  * What this leaves: an instance Lambda has just started knows nothing of the sends of the one it
  * takes over from, so its first send can come early. SES allows short bursts over the rate ("but
  * not for sustained periods"), and a send it refuses anyway is tried again. The owner alerts of
  * the events Lambda are not paced either: there is one per bounce, complaint or dispute.
- * Two instances, each on one batch at a time, also cap how fast dun can send at all: a quota far
- * above what they manage is not used in full, which is slower, never over.
  */
-const SENDER_CONCURRENCY = 2;
-/** Of the sender's 30 s, what its paced sends may take; the rest reads, renders and records. */
-const PACING_BUDGET = Duration.seconds(20);
-/** Below this rate one instance's interval between sends would be longer than the whole budget. */
-const MIN_SEND_RATE = SENDER_CONCURRENCY / PACING_BUDGET.toSeconds();
-/** SQS's largest batch for a Lambda without a batching window. */
-const MAX_BATCH_SIZE = 10;
 
 /**
  * From the send queue to SES: the queue the dispatcher fills (and its dead-letter queue), the
@@ -75,26 +74,22 @@ export class Sending extends Construct {
   readonly topicKey: Key;
   /** The SES identity (the sender domain) and the configuration set: the only resources dun may send through. */
   readonly sendResources: string[];
+  /** How the senders share sendRate: concurrency, each one's rate, batch size and window. */
+  readonly plan: SendingPlan;
 
   constructor(scope: Construct, id: string, props: SendingProps) {
     super(scope, id);
-    const { sendRate } = props;
-    if (!Number.isFinite(sendRate) || sendRate < MIN_SEND_RATE)
-      throw new Error(
-        `sendRate must be a number of emails a second, at least ${MIN_SEND_RATE} (the SES sandbox allows 1), not ${sendRate}`,
-      );
-    const instanceSendRate = sendRate / SENDER_CONCURRENCY;
-    const batchSize = Math.min(
-      MAX_BATCH_SIZE,
-      Math.floor((PACING_BUDGET.toSeconds() * sendRate) / SENDER_CONCURRENCY),
-    );
+    // Refuses a sendRate out of its bounds with an error that names it.
+    const plan = sendingPlan(props.sendRate);
+    this.plan = plan;
 
     this.deadLetterQueue = new DeadLetterQueue(this, "DeadLetterQueue", { of: "the send queue" });
     this.queue = new Queue(this, "Queue", {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // A message stays hidden while the sender may still be working on it, with room for retries inside one invocation.
-      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
+      // A message stays hidden while the sender may still be working on it, with room for retries
+      // inside one invocation, and while its batch fills (Lambda's advice for SQS sources).
+      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6 + plan.batchingWindowSeconds),
       // Five tries: SES throttling is retried by SQS, a reminder that fails five times is a bug to look at.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
     });
@@ -152,16 +147,21 @@ export class Sending extends Construct {
       environment: {
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
         FROM_ADDRESS: props.fromAddress,
-        INSTANCE_SEND_RATE: String(instanceSendRate),
+        INSTANCE_SEND_RATE: String(plan.instanceSendRate),
       },
     });
+    // DunFunction takes no reserved concurrency of its own; the sender is the one Lambda that needs it.
+    (this.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions = plan.concurrency;
     // The sender claims a stage, records the message and completes it.
     this.function.grantTable(props.table, "readWrite");
     this.grantSend(this.function);
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize,
-        maxConcurrency: SENDER_CONCURRENCY,
+        batchSize: plan.batchSize,
+        ...(plan.batchingWindowSeconds > 0
+          ? { maxBatchingWindow: Duration.seconds(plan.batchingWindowSeconds) }
+          : {}),
+        maxConcurrency: plan.concurrency,
         // A throttled send comes back alone; the rest of the batch is not sent again.
         reportBatchItemFailures: true,
       }),

@@ -4,6 +4,7 @@ import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
 import type { OutgoingEmail } from "#adapters/ses/mailer.ts";
 import { buildRawMessage } from "#adapters/ses/raw-message.ts";
+import { buildRawMessageWithStreams } from "../../bench/composer-message.ts";
 
 type ParsedAddresses = { value: { name: string; address: string }[] };
 type ParsedMail = {
@@ -196,6 +197,67 @@ describe("buildRawMessage", () => {
         { numRuns: 200 },
       );
     });
+  });
+
+  it("writes a debtor's email in Cyrillic that parses back exactly: subject, names and both bodies", async () => {
+    // Prepare: a text part mostly outside Latin, which nodemailer encodes as base64, not quoted-printable.
+    const russian: OutgoingEmail = {
+      ...EMAIL,
+      from: "ООО «Северное сияние» <dun@send.nordlys.example>",
+      to: ["Бухгалтерия Шарик <faktura@fjordlys.example>"],
+      cc: [],
+      subject: "Напоминание: счёт 2026-1001 — 12 500,00 ₽",
+      text: "Здравствуйте, ООО «Шарик»!\n\nМы не получили оплату по счёту 2026-1001.\nСумма к оплате: 12 500,00 ₽.",
+      html: "<p>Здравствуйте, ООО «Шарик»!</p><p>Сумма к оплате: <b>12&nbsp;500,00&nbsp;₽</b></p>",
+    };
+
+    // Act
+    const raw = await buildRawMessage(russian);
+    const mail = await parse(raw);
+
+    // Assess
+    expect(raw.toString("latin1")).toMatch(/^Content-Transfer-Encoding: base64\r$/m);
+    expect(mail.from?.value).toEqual([
+      { name: "ООО «Северное сияние»", address: "dun@send.nordlys.example" },
+    ]);
+    expect(mail.to?.value).toEqual([{ name: "Бухгалтерия Шарик", address: "faktura@fjordlys.example" }]);
+    expect(mail.subject).toBe(russian.subject);
+    expect(mail.text).toBe(russian.text);
+    expect(mail.html).toBe(russian.html);
+  });
+
+  it("writes byte for byte what nodemailer's own stream-based build writes, boundary and date aside", async () => {
+    // Prepare: the boundary is random and the date is the moment of building.
+    const comparable = (raw: Buffer) =>
+      raw
+        .toString("latin1")
+        .replace(/--_NmP-[0-9a-f]+-Part_1/g, "BOUNDARY")
+        .replace(/^Date: .*$/m, "Date: DATE");
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("\n", "\r\n", " ", "\t", "=", ".", '<a href="x">', "—", "ø", "Ш", "€", "😀"),
+        fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 400,
+    });
+    const oneLine = text.map((t) => t.replace(/[\p{Cc}\u2028\u2029]/gu, " ").trim() || "x");
+
+    await fc.assert(
+      fc.asyncProperty(oneLine, oneLine, text, text, async (subject, name, plain, html) => {
+        // Prepare
+        const email = { ...EMAIL, subject, from: `${name} <dun@send.nordlys.example>`, text: plain, html };
+
+        // Act
+        const [built, streamed] = await Promise.all([
+          buildRawMessage(email),
+          buildRawMessageWithStreams(email),
+        ]);
+
+        // Assess
+        expect(comparable(built)).toBe(comparable(streamed));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("refuses an email without a recipient", async () => {

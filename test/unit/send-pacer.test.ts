@@ -4,7 +4,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Pace, type PacerClock, sendPacer } from "#adapters/ses/send-pacer.ts";
+import {
+  MAX_INSTANCE_SEND_RATE,
+  PACING_BUDGET_SECONDS,
+  type Pace,
+  type PacerClock,
+  SEND_RATE_BOUNDS,
+  sendingPlan,
+  sendPacer,
+} from "#adapters/ses/send-pacer.ts";
 
 /** A clock that moves only when told to, waking its sleepers in time order as it goes. */
 class FakeClock implements PacerClock {
@@ -127,5 +135,73 @@ describe("sendPacer", () => {
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])("refuses a rate of %s", (perSecond) => {
     expect(() => sendPacer(perSecond, new FakeClock())).toThrow(RangeError);
+  });
+});
+
+describe("sendingPlan", () => {
+  const sendRate = fc.double({ min: SEND_RATE_BOUNDS.min, max: SEND_RATE_BOUNDS.max, noNaN: true });
+
+  it("shares the rate out exactly: the senders together send sendRate, never more", () => {
+    fc.assert(
+      fc.property(sendRate, (rate) => {
+        // Act
+        const plan = sendingPlan(rate);
+
+        // Assess
+        expect(plan.concurrency * plan.instanceSendRate).toBeLessThanOrEqual(rate * (1 + 1e-12));
+        expect(plan.concurrency * plan.instanceSendRate).toBeCloseTo(rate, 9);
+        expect(plan.instanceSendRate).toBeLessThanOrEqual(MAX_INSTANCE_SEND_RATE);
+        expect(plan.concurrency).toBeGreaterThanOrEqual(2);
+      }),
+    );
+  });
+
+  it("runs no more senders than the rate needs", () => {
+    fc.assert(
+      fc.property(sendRate, (rate) => {
+        // Act
+        const { concurrency } = sendingPlan(rate);
+
+        // Assess: one sender fewer would each have to send more than an instance may.
+        if (concurrency > 2) expect(rate / (concurrency - 1)).toBeGreaterThan(MAX_INSTANCE_SEND_RATE);
+      }),
+    );
+  });
+
+  it("fits a batch's paced sends in the pacing budget, with a batching window only over ten records", () => {
+    fc.assert(
+      fc.property(sendRate, (rate) => {
+        // Act
+        const plan = sendingPlan(rate);
+
+        // Assess: a batch of n waits at most n intervals (the first for the slot the last batch left).
+        expect(plan.batchSize / plan.instanceSendRate).toBeLessThanOrEqual(PACING_BUDGET_SECONDS + 1e-6);
+        expect(plan.batchSize).toBeGreaterThanOrEqual(1);
+        expect(plan.batchingWindowSeconds > 0).toBe(plan.batchSize > 10);
+      }),
+    );
+  });
+
+  it.each([1, 14, 100, 500])(
+    "keeps its senders sending at %s a second, a second lost between batches",
+    (rate) => {
+      // Prepare: between two batches an instance loses the last record's work after its send, the
+      // end of the invocation and the poller's hand-over; a whole second is more than they take.
+      const gapSeconds = 1;
+
+      // Act
+      const plan = sendingPlan(rate);
+      const interval = 1 / plan.instanceSendRate;
+      // The next batch's first send waits for its slot or for the gap, whichever is later.
+      const cycle = Math.max(plan.batchSize * interval, (plan.batchSize - 1) * interval + gapSeconds);
+      const sent = (plan.concurrency * plan.batchSize) / cycle;
+
+      // Assess
+      expect(sent / rate).toBeGreaterThanOrEqual(0.9);
+    },
+  );
+
+  it.each([0, 0.09, 500.5, Number.NaN, Number.POSITIVE_INFINITY])("refuses %s, naming sendRate", (rate) => {
+    expect(() => sendingPlan(rate)).toThrow(/^sendRate must be a number of emails a second from 0\.1 to 500/);
   });
 });
