@@ -19,7 +19,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SESClient } from "@aws-sdk/client-ses";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSRecord } from "aws-lambda";
-import { InvoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { sesMailer } from "#adapters/ses/mailer.ts";
 import { buildRawMessage } from "#adapters/ses/raw-message.ts";
@@ -116,7 +116,7 @@ function senderDeps(aws: ModelledAws, clock: ModelledClock): SenderDeps {
     maxAttempts: 1,
   });
   return {
-    invoices: new InvoiceTable(documents, aws.tableName),
+    invoices: invoiceTable(documents, aws.tableName),
     tenants: new TenantTable(documents, aws.tableName),
     // The claims' send window runs on modelled time too: dynalite's real answers are slowed by the scale as well.
     mailer: sesMailer(ses, { configurationSet: "dun", monotonicNow: () => clock.now() }),
@@ -146,7 +146,7 @@ async function seed(aws: ModelledAws, prefix: string, count: number): Promise<SQ
     new DynamoDBClient({ endpoint: aws.dynamo, region: "eu-north-1", credentials: CREDENTIALS }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-  const invoices = new InvoiceTable(documents, aws.tableName);
+  const invoices = invoiceTable(documents, aws.tableName);
   const numbers = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   for (let start = 0; start < numbers.length; start += 32) {
     await Promise.all(
