@@ -1,5 +1,6 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { sendingPlan } from "../../functions/adapters/ses/send-pacer.ts";
 import {
   LOG_EMAIL_REFUSED,
   LOG_OWNER_NOT_ALERTED,
@@ -65,11 +66,14 @@ describe("the send queue", () => {
     });
   });
 
-  it("feeds the sender in batches that report item failures", () => {
+  it("feeds the sender in batches of the plan for the sandbox's rate that report item failures", () => {
+    // The stack without a sendRate deploys for the SES sandbox's 1 email a second.
+    const plan = sendingPlan(1);
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       FunctionName: { Ref: Match.stringLikeRegexp("^SendingFunction") },
-      BatchSize: 10,
+      BatchSize: plan.batchSize,
       FunctionResponseTypes: ["ReportBatchItemFailures"],
+      ScalingConfig: { MaximumConcurrency: plan.concurrency },
     });
   });
 });
