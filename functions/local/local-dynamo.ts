@@ -1,13 +1,15 @@
 /**
  * A real DynamoDB API on this machine (dynalite), with dun's table created in it: what local mode
  * and the tests use for DynamoDB. In memory by default; under `persistDir` (LevelDB files) the
- * data outlives the process, and the table is created only the first time.
+ * data outlives the process, and the table is created only the first time. Item sizes are
+ * counted in UTF-8 bytes as DynamoDB counts them (dynalite-item-size.ts).
  */
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import { createTable } from "#adapters/dynamo/table-definition.ts";
+import { countItemSizesLikeDynamoDb } from "./dynalite-item-size.ts";
 import { listen } from "./listen.ts";
 
 export type LocalDynamo = {
@@ -30,6 +32,7 @@ export type LocalDynamoOptions = {
 
 export async function startDynalite(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
   const { port = 0, host = "127.0.0.1", tableName = "dun-test" } = options;
+  countItemSizesLikeDynamoDb();
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
