@@ -23,6 +23,13 @@ import { type ApiResponse, json, problem } from "./problem.ts";
 import { MAX_ACTION_BODY_BYTES, readJsonBody } from "./request-body.ts";
 
 export const IDEMPOTENCY_KEYS_KEPT = 20;
+/**
+ * The answers an invoice remembers, all together, in UTF-8 bytes of their bodies: an answer is the
+ * invoice's view (a kilobyte or two, more with a long customer and many emails sent), so the
+ * newest that fit in 32 KB are kept, and the invoice item's budget holds whatever the answers
+ * say (docs/DATA-MODEL.md, "Item sizes").
+ */
+export const REMEMBERED_ANSWERS_BYTES = 32 * 1024;
 const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 /** Printable ASCII, as the IETF Idempotency-Key draft's examples (UUIDs, random tokens) are. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -105,16 +112,26 @@ function replay(earlier: IdempotentResponse, fingerprint: string): ApiResponse {
   };
 }
 
-/** The invoice's remembered requests with this one added, the expired and the oldest let go. */
+/**
+ * The invoice's remembered requests with this one added, the expired and the oldest let go: at
+ * most IDEMPOTENCY_KEYS_KEPT, their bodies within REMEMBERED_ANSWERS_BYTES (this one always kept).
+ */
 function remembered(
   requests: Record<string, IdempotentResponse> | undefined,
   key: string,
   response: IdempotentResponse,
   now: Date,
 ): Record<string, IdempotentResponse> {
+  let room = REMEMBERED_ANSWERS_BYTES - bodyBytes(response);
   const fresh = Object.entries(requests ?? {})
     .filter(([, kept]) => now.getTime() - Date.parse(kept.at) < IDEMPOTENCY_KEY_TTL_MS)
     .sort(([, a], [, b]) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-    .slice(0, IDEMPOTENCY_KEYS_KEPT - 1);
+    .slice(0, IDEMPOTENCY_KEYS_KEPT - 1)
+    .filter(([, kept]) => {
+      room -= bodyBytes(kept);
+      return room >= 0;
+    });
   return Object.fromEntries([...fresh, [key, response]]);
 }
+
+const bodyBytes = (answer: IdempotentResponse) => Buffer.byteLength(answer.body, "utf8");

@@ -141,9 +141,48 @@ export const OUTBOX_STEPS: ReadonlySet<string> = new Set([
   "account_manager_note",
 ]);
 
+/**
+ * How many receipts wait in an outbox, unsent, before the next ones are folded into the newest of
+ * them. A bookkeeping system that posts a thousand payments to one invoice in a minute would
+ * otherwise leave a thousand entries on the invoice item (some 110 bytes each) before the sender
+ * comes, and the debtor a thousand emails; folded, the debtor gets one receipt for the rest, its
+ * amount their sum and its date the latest, and the outbox stays a few kilobytes.
+ */
+export const MAX_WAITING_RECEIPTS = 10;
+
+type Receipt = Extract<OutboxEntry, { to: "debtor" }>;
+
 /** The outbox after `entries` join it (by id: the same cause twice is one entry). */
 export function withAlerts(outbox: Readonly<Outbox> | undefined, entries: Readonly<Outbox>): Outbox {
-  return { ...(outbox ?? {}), ...entries };
+  const joined: Outbox = { ...(outbox ?? {}) };
+  for (const [id, entry] of Object.entries(entries)) {
+    const waiting = entry.to === "debtor" && !(id in joined) ? waitingReceipts(joined) : [];
+    const newest = waiting.at(-1);
+    if (entry.to === "debtor" && newest && waiting.length >= MAX_WAITING_RECEIPTS) {
+      joined[newest[0]] = foldedReceipt(newest[1], entry);
+    } else {
+      joined[id] = entry;
+    }
+  }
+  return joined;
+}
+
+/** The receipts nobody is sending yet, oldest first. */
+function waitingReceipts(outbox: Readonly<Outbox>): [string, Receipt][] {
+  return Object.entries(outbox)
+    .filter((pair): pair is [string, Receipt] => pair[1].to === "debtor" && pair[1].sending === undefined)
+    .sort(([, a], [, b]) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+function foldedReceipt(into: Receipt, entry: Receipt): Receipt {
+  return {
+    ...into,
+    payment: {
+      amount: into.payment.amount + entry.payment.amount,
+      date: into.payment.date > entry.payment.date ? into.payment.date : entry.payment.date,
+    },
+    at: into.at > entry.at ? into.at : entry.at,
+  };
 }
 
 /** How soon an entry SES would not take is tried again. */

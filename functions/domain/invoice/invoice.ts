@@ -78,6 +78,7 @@ export const InvoiceSchema = z.object({
   discountGranted: Minor.optional(),
   reminderFeeAgreed: z.boolean(),
   status: InvoiceStateSchema,
+  /** What interest is reckoned from; each payment's reference is in its timeline event (older invoices keep it here too). */
   payments: z.array(z.object({ amount: Minor, date: IsoDateSchema, reference: z.string().optional() })),
   /** The ladder so far: each stage sent, with the fee and interest it stated. */
   stagesSent: z.array(SentStageSchema),
@@ -155,7 +156,7 @@ export function createInvoice(
     tenantId,
     amountPaid,
     status: "open",
-    payments: amountPaid > 0 ? [{ amount: amountPaid, date: input.issueDate, reference: "upload" }] : [],
+    payments: amountPaid > 0 ? [{ amount: amountPaid, date: input.issueDate }] : [],
     stagesSent: [],
     createdAt: at,
     updatedAt: at,
