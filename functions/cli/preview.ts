@@ -17,6 +17,7 @@ import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
 import { hashApiKey } from "#api/api-keys.ts";
+import { addressesOf } from "#domain/invoice/customer.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { decideNextAction, type NextAction, type Step } from "#domain/ladder/ladder.ts";
 import { applyDueTransitions } from "#domain/ladder/timed-transitions.ts";
@@ -158,10 +159,8 @@ export async function previewInvoice(
   request: { invoiceNumber: string; tenant?: string; at?: Date; outDir: string },
 ): Promise<InvoicePreview> {
   const tenantId = request.tenant ?? (await tenantOfKey(source));
-  const [stored, tenantRecord] = await Promise.all([
-    source.invoices.get(tenantId, request.invoiceNumber),
-    source.tenants.get(tenantId),
-  ]);
+  const stored = await source.invoices.get(tenantId, request.invoiceNumber);
+  const tenantRecord = await source.tenants.get(tenantId, stored && addressesOf(stored.invoice.customer));
   if (!tenantRecord) throw new CliError(`no tenant ${tenantId} in ${source.where}`);
   if (!stored)
     throw new CliError(`no invoice ${request.invoiceNumber} of tenant ${tenantId} in ${source.where}`);

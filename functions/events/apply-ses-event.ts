@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import type { Mailer } from "#adapters/ses/mailer.ts";
 import { decodeTagValue } from "#adapters/ses/tag-values.ts";
+import { addressesOf } from "#domain/invoice/customer.ts";
 import { applyDeliveryReport, type DeliveryReport } from "#domain/invoice/delivery.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
 import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
@@ -161,10 +162,10 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
   if (!report || !target) return "unknown_message";
 
   for (let attempt = 0; attempt < 5; attempt++) {
-    const [stored, tenantRecord] = await Promise.all([
-      deps.invoices.get(target.tenantId, target.invoiceNumber),
-      deps.tenants.get(target.tenantId),
-    ]);
+    // The invoice first: the tenant's read also asks which of its addresses are suppressed.
+    const stored = await deps.invoices.get(target.tenantId, target.invoiceNumber);
+    const tenantRecord =
+      stored && (await deps.tenants.get(target.tenantId, addressesOf(stored.invoice.customer)));
     if (!stored || !tenantRecord) return "unknown_message";
     const { tenant } = tenantRecord;
     const claimId = first(event.tags, "claim");

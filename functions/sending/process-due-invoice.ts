@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { Mailer, SendFailure } from "#adapters/ses/mailer.ts";
 import { encodeTagValue } from "#adapters/ses/tag-values.ts";
+import { addressesOf } from "#domain/invoice/customer.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { blockedAgain } from "#domain/invoice/send-blocked.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
@@ -106,10 +107,9 @@ async function attemptOnce(
   now: Date,
   alerts: Flushed,
 ): Promise<SendOutcome | "conflict"> {
-  const [read, tenantRecord] = await Promise.all([
-    deps.invoices.get(ref.tenantId, ref.invoiceNumber),
-    deps.tenants.get(ref.tenantId),
-  ]);
+  // The invoice first: the tenant's read also asks which of its addresses are suppressed.
+  const read = await deps.invoices.get(ref.tenantId, ref.invoiceNumber);
+  const tenantRecord = read && (await deps.tenants.get(ref.tenantId, addressesOf(read.invoice.customer)));
   if (!read || !tenantRecord) return { outcome: "unknown_invoice" };
   // Owner alerts left waiting (SES would not take them then) go first; the flush changes the item.
   const stored =

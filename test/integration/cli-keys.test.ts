@@ -273,7 +273,7 @@ describe("dun tenant put", () => {
     await expect(putting).rejects.toThrow("tenant nordlys is already stored in table dun-test");
     const stored = await tenants.get("nordlys");
     expect(stored?.tenant.name).toBe(TENANT.name);
-    expect(stored?.suppressed).toEqual(new Set(["complained@example.com"]));
+    expect(await tenants.listSuppressed("nordlys")).toEqual(["complained@example.com"]);
   });
 });
 

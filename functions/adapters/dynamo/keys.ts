@@ -9,6 +9,17 @@ export const DUE_SHARDS = 16;
 export const DUE_INDEX = "due";
 
 export const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "TENANT" });
+/**
+ * One address a tenant must never email again, under the tenant's suppression partition, so that
+ * checking an address is one key of a GetItem (or BatchGetItem) whatever the number suppressed.
+ */
+export const suppressionPartition = (tenantId: string) => `TENANT#${tenantId}#SUPPRESSED`;
+export const suppressionKey = (tenantId: string, email: string) => ({
+  pk: suppressionPartition(tenantId),
+  sk: normalisedAddress(email),
+});
+/** Addresses are compared as dun stores them (EmailSchema): trimmed and in lower case. */
+export const normalisedAddress = (email: string) => email.trim().toLowerCase();
 /** An API key by the SHA-256 of the key: the key itself is never stored. */
 export const apiKeyKey = (hash: string) => ({ pk: `KEY#${hash}`, sk: "KEY" });
 export const invoiceKey = (tenantId: string, invoiceNumber: string) => ({

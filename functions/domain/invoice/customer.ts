@@ -87,3 +87,10 @@ export const CustomerSchema = z.object({
   accountManagerEmail: z.string().optional(),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
+
+/** Every address dun may write to about this customer's invoices: the customer's and its account manager's. */
+export function addressesOf(customer: Customer): string[] {
+  return customer.accountManagerEmail
+    ? [...customer.emails, customer.accountManagerEmail]
+    : [...customer.emails];
+}
