@@ -11,6 +11,13 @@ import "./zod-messages.ts";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+const utf8 = new TextEncoder();
+
+/** Text's length as DynamoDB (and every wire) counts it: in UTF-8 bytes, where `€` is 3 and `ж` 2. */
+export function utf8Bytes(text: string): number {
+  return utf8.encode(text).length;
+}
+
 /** A single line of human text: trimmed, not empty, no control characters. */
 export const singleLineText = (maxLength: number) =>
   z

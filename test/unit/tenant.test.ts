@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorsOf } from "#api/problem.ts";
 import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
+import { EU_MEMBER_STATES } from "#domain/locale/country.ts";
+import { CURRENCY_CODES } from "#domain/money/currency.ts";
 import { isValidIban, TenantSchema } from "#domain/tenant/tenant.ts";
 
 const tenant = {
@@ -52,5 +54,33 @@ describe("a tenant", () => {
       "brandColor",
       "payment.iban",
     ]);
+  });
+});
+
+describe("a tenant's size", () => {
+  it("is refused beyond 64 KB as UTF-8, naming the field that holds the most", () => {
+    // Prepare: an override per EU country and customer type, each with a fee in every currency dun knows.
+    const fees = Object.fromEntries([...CURRENCY_CODES].map((currency) => [currency, "1"]));
+    const ladder = { ...DEFAULT_POLICY_INPUT.ladder, reminder_1: { offsetDays: 14, fee: fees } };
+    const overrides = [...EU_MEMBER_STATES].flatMap((country) =>
+      ["business", "consumer"].map((customerType) => ({ country, customerType, ladder })),
+    );
+
+    // Act
+    const parsed = TenantSchema.safeParse({ ...tenant, policy: { ...DEFAULT_POLICY_INPUT, overrides } });
+
+    // Assess
+    expect(parsed.success).toBe(false);
+    expect(parsed.error && fieldErrorsOf(parsed.error)).toEqual([
+      {
+        path: "policy",
+        message: expect.stringMatching(/^makes the tenant \d+ KB as UTF-8 text, more than the 64 KB/),
+      },
+    ]);
+  });
+
+  it("takes an ordinary tenant, whose name and address are in letters of several bytes", () => {
+    const parsed = TenantSchema.safeParse({ ...tenant, name: "Ж".repeat(200), address: ["€".repeat(200)] });
+    expect(parsed.success).toBe(true);
   });
 });

@@ -12,6 +12,8 @@
  * byte more for a negative number, as dynalite measured it against DynamoDB; the difference is a
  * byte or two per number.
  */
+import { utf8Bytes } from "#domain/text.ts";
+
 /** DynamoDB's limit on one item: 400 KB, counted by the rule above. */
 export const MAX_ITEM_BYTES = 400 * 1024;
 
@@ -30,12 +32,6 @@ export type AttributeValue =
   | { L: AttributeValue[] }
   | { NULL: boolean }
   | { BOOL: boolean };
-
-const utf8 = new TextEncoder();
-
-export function utf8Bytes(text: string): number {
-  return utf8.encode(text).length;
-}
 
 /** The size of an item (its attributes by name) by DynamoDB's rule. */
 export function itemSize(item: Readonly<Record<string, AttributeValue>>): number {

@@ -11,7 +11,7 @@ import {
   type PaymentReference,
   PaymentReferenceTypeSchema,
 } from "#domain/payment/payment-reference.ts";
-import { HttpsUrlSchema, IsoDateSchema, singleLineText } from "#domain/text.ts";
+import { HttpsUrlSchema, IsoDateSchema, singleLineText, utf8Bytes } from "#domain/text.ts";
 import { CustomerInputSchema } from "./customer.ts";
 
 export const INVOICE_NUMBER = /^[A-Za-z0-9._/-]{1,64}$/;
@@ -68,8 +68,6 @@ function percentToBasisPoints(percent: string): number {
  * kilobytes at most (test/integration/item-size.test.ts).
  */
 export const MAX_LINES_BYTES = 160 * 1024;
-const utf8 = new TextEncoder();
-const utf8Bytes = (text: string) => utf8.encode(text).length;
 
 export const InvoiceInputSchema = z
   .strictObject({

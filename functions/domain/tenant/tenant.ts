@@ -14,7 +14,7 @@ import {
   type PaymentAccount,
   PaymentAccountSchema,
 } from "#domain/payment/payment-account.ts";
-import { EmailSchema, HttpsUrlSchema, singleLineText } from "#domain/text.ts";
+import { EmailSchema, HttpsUrlSchema, singleLineText, utf8Bytes } from "#domain/text.ts";
 
 export { isValidIban } from "#domain/payment/payment-account.ts";
 
@@ -69,7 +69,7 @@ export const TenantPaymentSchema = paymentSchema(CheckedLegacyPaymentSchema);
  */
 const StoredPaymentSchema = paymentSchema(LegacyPaymentSchema);
 
-export const TenantSchema = z.strictObject({
+const TenantFieldsSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "must be 2-63 lowercase letters, digits or -"),
   name: singleLineText(200),
   legalName: singleLineText(200).optional(),
@@ -110,10 +110,33 @@ export const TenantSchema = z.strictObject({
     .optional(),
   policy: PolicySchema,
 });
+
+/**
+ * A whole tenant, at most, as UTF-8 JSON: the sender and the events path read the tenant item for
+ * every email (a read unit per 4 KB), and it must stay far from DynamoDB's 400 KB item limit,
+ * which a policy with a hundred overrides, each with fees in every currency, would pass. Every
+ * field is bounded in characters; this bounds them together in bytes. Ordinary tenants are 2-4 KB.
+ */
+export const MAX_TENANT_BYTES = 64 * 1024;
+
+export const TenantSchema = TenantFieldsSchema.superRefine((tenant, ctx) => {
+  const bytes = utf8Bytes(JSON.stringify(tenant));
+  if (bytes <= MAX_TENANT_BYTES) return;
+  // Named by its largest field, which is where the room has gone.
+  const [largest = "policy"] =
+    Object.entries(tenant)
+      .map(([field, value]) => [field, utf8Bytes(JSON.stringify(value ?? null))] as const)
+      .sort((a, b) => b[1] - a[1])[0] ?? [];
+  ctx.addIssue({
+    code: "custom",
+    path: [largest],
+    message: `makes the tenant ${Math.ceil(bytes / 1024)} KB as UTF-8 text, more than the ${MAX_TENANT_BYTES / 1024} KB a tenant may be`,
+  });
+});
 export type Tenant = z.infer<typeof TenantSchema>;
 
 /** The tenant as the table holds it, which may be the old payment shape (see StoredPaymentSchema). */
-export const StoredTenantSchema = TenantSchema.extend({
+export const StoredTenantSchema = TenantFieldsSchema.extend({
   payment: StoredPaymentSchema.default({ accounts: [] }),
 });
 export type TenantInput = z.input<typeof TenantSchema>;
