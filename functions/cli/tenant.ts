@@ -15,8 +15,9 @@ export type PutTenantDeps = {
 
 export async function putTenant(deps: PutTenantDeps, file: string): Promise<Tenant> {
   const tenant = parseTenant(file, await readText(file));
-  // Storing the tenant replaces its whole item, suppressed addresses included: replacing a stored
-  // tenant would let dun email again people who complained or whose address bounced.
+  // Storing the tenant replaces its whole item, and a tenant stored before suppressions had items
+  // of their own keeps its suppressed addresses on it: replacing it would let dun email again
+  // people who complained or whose address bounced.
   if (await deps.tenants.get(tenant.id)) {
     throw new CliError(
       `tenant ${tenant.id} is already stored in table ${deps.tableName}; \`dun tenant put\` only adds new tenants, since replacing one would also drop its suppressed addresses`,
