@@ -91,6 +91,40 @@ describe("a payment's receipt", () => {
     expect((await pipeline.invoices.get("nordlys", "2026-1001"))?.alerts).toEqual({});
   });
 
+  it("folds a burst of payments into one receipt once ten wait, for their sum at the latest date", async () => {
+    // Prepare: an invoice four days overdue, before its first reminder.
+    pipeline = await startPipeline({ start: new Date("2026-11-20T10:00:00Z") });
+    await pipeline.addTenant();
+    await pipeline.addInvoice(anInvoiceInput());
+
+    // Act: fifteen payments before the sender comes, the last five dated a day later; then its tick.
+    for (let i = 0; i < 15; i++) {
+      const date = i < 10 ? "2026-11-19" : "2026-11-20";
+      const paid = await pipeline.call("POST", "/v1/invoices/2026-1001/payments", { amount: "100.00", date });
+      expect(paid.status).toBe(200);
+    }
+    await later(pipeline);
+    await later(pipeline, 3_600_000);
+
+    // Assess: ten receipts, the newest for six payments (its own and the five folded into it).
+    const receipts = await emailsTo(pipeline, DEBTOR);
+    expect(receipts).toHaveLength(10);
+    const bodies = receipts.map((email) => email.body.text ?? "");
+    const single = nb("payment_received.body", {
+      amount: kroner(10_000),
+      number: "2026-1001",
+      date: "19. november 2026",
+    });
+    const folded = nb("payment_received.body", {
+      amount: kroner(60_000),
+      number: "2026-1001",
+      date: "20. november 2026",
+    });
+    expect(bodies.filter((text) => text.includes(single))).toHaveLength(9);
+    expect(bodies.filter((text) => text.includes(folded))).toHaveLength(1);
+    expect((await pipeline.invoices.get("nordlys", "2026-1001"))?.alerts).toEqual({});
+  });
+
   it("says the invoice is settled when the discounted amount is paid in time", async () => {
     // Prepare: 2 % off within 10 days of issue.
     pipeline = await startPipeline({ start: new Date("2026-11-05T10:00:00Z") });
