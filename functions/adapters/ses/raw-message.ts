@@ -66,8 +66,9 @@ export type CheckedEmail = {
 };
 
 /** One MIME part: its header lines, then its encoded body or its parts between boundaries. */
-type Part = TextPart | { headers: string[]; boundary: string; parts: Part[] };
-type TextPart = { headers: string[]; body: string };
+type Part = { headers: string[]; body: string } | { headers: string[]; boundary: string; parts: Part[] };
+/** A text body with its Content-Type line and its Content-Transfer-Encoding line, if it has one. */
+type TextBody = { contentType: string; transferEncoding: string[]; body: string };
 
 export async function buildRawMessage(email: OutgoingEmail): Promise<Buffer> {
   const message = rootPart(checkEmail(email), new Date(), randomBytes(8).toString("hex"));
@@ -119,38 +120,38 @@ function rootPart(email: CheckedEmail, date: Date, baseBoundary: string): Part {
   if (bodies.length > 1) {
     const boundary = `${BOUNDARY_PREFIX}-${baseBoundary}-Part_1`;
     const contentType = buildHeaderValue({ value: "multipart/alternative", params: { boundary } });
-    return { headers: [...headers, ...dated, header("Content-Type", contentType)], boundary, parts: bodies };
+    const parts = bodies.map(({ contentType: type, transferEncoding, body }) => ({
+      headers: [type, ...transferEncoding],
+      body,
+    }));
+    return { headers: [...headers, ...dated, header("Content-Type", contentType)], boundary, parts };
   }
-  // The part's own headers are Content-Type then Content-Transfer-Encoding; on the root
-  // Content-Type moves to the end, after Date and MIME-Version.
+  // On the root, Content-Type moves to the end, after Date and MIME-Version.
   const only = bodies[0] ?? textPart("text/plain", "");
-  const [contentType = "", ...rest] = only.headers;
-  return { headers: [...headers, ...rest, ...dated, contentType], body: only.body };
+  return { headers: [...headers, ...only.transferEncoding, ...dated, only.contentType], body: only.body };
 }
 
 /** A text part as MimeNode writes it: its transfer encoding chosen from its content, as nodemailer chooses. */
-function textPart(contentType: string, content: string): TextPart {
+function textPart(contentType: string, content: string): TextBody {
   const structured = parseHeaderValue(contentType, { stripComments: true });
   if (/^text\/plain\b/.test(structured.value) && /[\u0080-\uFFFF]/.test(content)) {
     structured.params.charset = "utf-8";
   }
-  const typeHeader = header("Content-Type", buildHeaderValue(structured));
+  const typed = (transferEncoding: string[], body: string): TextBody => ({
+    contentType: header("Content-Type", buildHeaderValue(structured)),
+    transferEncoding,
+    body,
+  });
   // An empty part has no transfer encoding at all.
-  if (!content) return { headers: [typeHeader], body: "" };
-  if (isPlainText(content) && !hasLongerLines(content, 76)) {
-    // 7bit: ASCII with short lines, as it is.
-    return { headers: [typeHeader, header("Content-Transfer-Encoding", "7bit")], body: content };
-  }
+  if (!content) return typed([], "");
+  // 7bit: ASCII with short lines, as it is.
+  if (isPlainText(content) && !hasLongerLines(content, 76))
+    return typed([header("Content-Transfer-Encoding", "7bit")], content);
   if (textEncoding(content) === "Q") {
-    return {
-      headers: [typeHeader, header("Content-Transfer-Encoding", "quoted-printable")],
-      body: quotedPrintable.wrap(quotedPrintable.encode(content), 76),
-    };
+    const body = quotedPrintable.wrap(quotedPrintable.encode(content), 76);
+    return typed([header("Content-Transfer-Encoding", "quoted-printable")], body);
   }
-  return {
-    headers: [typeHeader, header("Content-Transfer-Encoding", "base64")],
-    body: base64.wrap(base64.encode(content), 76),
-  };
+  return typed([header("Content-Transfer-Encoding", "base64")], base64.wrap(base64.encode(content), 76));
 }
 
 /**
