@@ -263,7 +263,8 @@ describe("buildRawMessage", () => {
 
   it("writes byte for byte what nodemailer writes for any addresses, names and extra headers", async () => {
     // Prepare: local parts that are and are not dot-atoms, domains in upper case and in Unicode
-    // (nodemailer writes their A-labels, or their U-labels beside a non-ASCII local part), names
+    // (nodemailer writes their A-labels, or their U-labels beside a non-ASCII local part) and ones
+    // no URL parser may see or too long to be domains, names
     // that go out bare, quoted or encoded, and X- headers in any casing, blank values among them.
     const local = fc.constantFrom("info", "a.b", "a..b", ".lead", "x!y", "o'brien", "a+b", "ärla", "kari_n");
     const domain = fc.constantFrom(
@@ -274,6 +275,14 @@ describe("buildRawMessage", () => {
       "ÉCOLE.fr",
       "a_b.example",
       "straẞe.de",
+      "bücher。example",
+      "Evil.Example/Mail.Corp.example",
+      "a%41.example",
+      "x?y#z.example",
+      `${"Ø".repeat(64)}.Example`,
+      `${"Long.".repeat(51)}example`,
+      "Bücher.Example?x",
+      `${"Ø".repeat(64)}.Example/x`,
     );
     const name = fc.constantFrom(
       "",

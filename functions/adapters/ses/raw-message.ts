@@ -7,7 +7,7 @@
  * so that the sending Lambdas do not carry them: with the MIME type table MimeNode imports to name
  * attachments dun never sends, they were 138 kB of a 500 kB bundle. Every encoding is still
  * nodemailer's own — RFC 2047 words, header folding, quoted strings, quoted-printable, base64 and
- * domain normalisation come from its mime-funcs, qp, base64 and shared modules, 20 kB — and
+ * punycode come from its mime-funcs, qp, base64 and punycode modules, 11 kB — and
  * test/unit/raw-message.test.ts checks, byte for byte over generated emails, that this writes what
  * MailComposer's own build() writes (bench/composer-message.ts builds that baseline).
  *
@@ -16,6 +16,7 @@
  * names the field instead of sending something nobody checked.
  */
 import { randomBytes } from "node:crypto";
+import { domainToASCII, domainToUnicode } from "node:url";
 import * as base64 from "nodemailer/lib/base64";
 import {
   buildHeaderValue,
@@ -27,8 +28,8 @@ import {
   parseHeaderValue,
   quoteString,
 } from "nodemailer/lib/mime-funcs";
+import * as punycode from "nodemailer/lib/punycode";
 import * as quotedPrintable from "nodemailer/lib/qp";
-import { normalizeDomain } from "nodemailer/lib/shared";
 import type { OutgoingEmail } from "./mailer.ts";
 
 // C0 and C1 control characters (CR and LF among them), DEL, and the Unicode line separators.
@@ -210,6 +211,43 @@ function normalizeAddress(address: string): string {
     // A domain nodemailer cannot encode is kept as supplied, as nodemailer keeps it.
   }
   return `${DOT_ATOM.test(user) ? user : quoteString(user)}@${encodedDomain}`;
+}
+
+// What the WHATWG host parser behind domainToASCII cuts a host at, drops or percent-decodes; none
+// is legal in a domain, and a parser that cut 'evil.example/mail.corp.example' would mail evil.example.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const URL_PARSER_UNSAFE = /[/\\?#%\x00-\x20\x7F]/;
+const MAX_DOMAIN_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
+
+/**
+ * nodemailer's normalizeDomain (nodemailer/lib/shared), which its MimeNode applies to every
+ * address: UTS-46 mapping through Node's URL host parser where the domain is safe to hand it, else
+ * lower case and plain punycode, and a domain too long to be one kept as it is. Written out here
+ * because importing it from nodemailer/lib/shared brings that module's HTTP client into the bundle
+ * (9 kB); the byte-for-byte tests against nodemailer (test/unit/raw-message.test.ts) hold the two
+ * to the same output.
+ */
+function normalizeDomain(domain: string, toUnicode: boolean): string {
+  if (!URL_PARSER_UNSAFE.test(domain)) {
+    const ascii = domainToASCII(domain);
+    const mapped = ascii && toUnicode ? domainToUnicode(ascii) : ascii;
+    if (mapped) return mapped;
+  }
+  const lower = domain.toLowerCase();
+  if (exceedsDomainLimits(lower)) return lower;
+  return toUnicode ? punycode.toUnicode(lower) : punycode.toASCII(lower);
+}
+
+function exceedsDomainLimits(domain: string): boolean {
+  let total = 0;
+  let label = 0;
+  for (const char of domain) {
+    total++;
+    if (char === "." || char === "\u3002" || char === "\uff0e" || char === "\uff61") label = 0;
+    else if (++label > MAX_LABEL_LENGTH) return true;
+  }
+  return total > MAX_DOMAIN_LENGTH;
 }
 
 function encodeAddressName(name: string): string {
