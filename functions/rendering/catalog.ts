@@ -1,7 +1,8 @@
 /**
- * The message catalogs, compiled into the build (each language unpacked on its first use), and
- * their formatting with ICU MessageFormat (plurals, selects) in the debtor's language. Each message
- * is parsed once per language and kept.
+ * The message catalogs, compiled into the build (unpacked on first use), and their formatting with
+ * ICU MessageFormat (plurals, selects) in the debtor's language. The messages come parsed (the
+ * build parses them, templates/build.ts), so the Lambda bundles leave the ICU parser out
+ * (infra/bundling.ts); each message's formatter is made once per language and kept.
  */
 import { IntlMessageFormat } from "intl-messageformat";
 import { catalogs } from "./generated/catalogs.js";
@@ -24,6 +25,7 @@ export function translatorFor(language: string): Translate {
     if (!formatter) {
       const message = catalog[key];
       if (message === undefined) throw new RangeError(`the ${language} catalog has no message ${key}`);
+      // A syntax tree, never text: the bundled IntlMessageFormat has no parser to read text with.
       formatter = new IntlMessageFormat(message, language);
       formatters.set(cacheKey, formatter);
     }
