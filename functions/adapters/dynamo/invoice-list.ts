@@ -22,7 +22,7 @@ type ShardRead = {
   reads: number;
 };
 
-/** The most invoices a page's BatchGetItems ask for at once: 1 000 (the largest page) in 10 requests. */
+/** BatchGetItems a page has in flight at once: the largest page (1 000) in one round of 10. */
 const PARALLEL_READS = 10;
 
 export function invoiceList(table: TableContext): Pick<InvoiceRecords, "list" | "page"> {
