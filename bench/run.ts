@@ -9,6 +9,7 @@ import { bundlesSuite } from "./bundles.bench.ts";
 import { dispatchSuite } from "./dispatch.bench.ts";
 import { domainSuite } from "./domain.bench.ts";
 import { type Figure, round } from "./figure.ts";
+import { listsSuite } from "./lists.bench.ts";
 import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
 import { throughputSuite } from "./throughput.bench.ts";
@@ -20,6 +21,7 @@ const suites = [
   pipelineSuite,
   dispatchSuite,
   apiSuite,
+  listsSuite,
   throughputSuite,
   bundlesSuite,
 ];

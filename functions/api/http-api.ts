@@ -100,7 +100,8 @@ export const ROUTES: readonly RouteSpec[] = [
       {
         name: "cursor",
         schema: z.string(),
-        description: "the nextCursor of the page before; a filtered page may be short and still have one",
+        description:
+          "the nextCursor of the page before; every page but the last holds `limit` invoices that pass the filters",
       },
     ],
     response: InvoiceListSchema,

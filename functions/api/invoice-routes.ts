@@ -3,6 +3,7 @@
  * one invoice with its timeline.
  */
 import { INVOICE_NUMBER } from "#domain/invoice/invoice-input.ts";
+import type { ListFilter } from "#domain/invoice/listing.ts";
 import { INVOICE_STATES } from "#domain/vocabulary.ts";
 import { MAX_CSV_ROWS, readInvoiceCsv } from "./csv-invoices.ts";
 import type { RouteHandler } from "./http-request.ts";
@@ -156,8 +157,8 @@ export const MAX_PAGE_SIZE = 1000;
 /**
  * A page of the tenant's invoices in invoice-number order. The cursor is the last invoice number
  * of the page before, so it names nothing of another tenant's: it is only ever read under the
- * tenant of the key. Filters apply within the page, so a filtered page may hold fewer invoices
- * than asked for (even none) and still have a `nextCursor`.
+ * tenant of the key. Filters are applied by the store as it reads, so a page is full (`limit`
+ * invoices) or the last one, and has a `nextCursor` only when another invoice that passes follows.
  */
 export const listInvoices: RouteHandler = async (deps, tenant, request) => {
   const { status, overdue, limit, cursor } = request.query;
@@ -180,11 +181,14 @@ export const listInvoices: RouteHandler = async (deps, tenant, request) => {
     return problem(400, errors.map((e) => `${e.path} ${e.message}`).join("; "), { errors });
 
   const now = deps.now();
-  const page = await deps.invoices.page(tenant.id, { limit: size, after });
-  const invoices = page.invoices
-    .map((stored) => invoiceView(stored.invoice, tenant.policy, now))
-    .filter((view) => status === undefined || view.status === status)
-    .filter((view) => overdue === undefined || view.overdue === (overdue === "true"));
+  const filter: ListFilter = {
+    status: INVOICE_STATES.find((state) => state === status),
+    overdue: overdue === undefined ? undefined : overdue === "true",
+    // The same day the view's `overdue` is judged on.
+    today: now.toISOString().slice(0, 10),
+  };
+  const page = await deps.invoices.page(tenant.id, { limit: size, after, filter });
+  const invoices = page.invoices.map((stored) => invoiceView(stored.invoice, tenant.policy, now));
   return json(200, { invoices, ...(page.after === undefined ? {} : { nextCursor: cursorOf(page.after) }) });
 };
 

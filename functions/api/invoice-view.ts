@@ -6,6 +6,7 @@ import * as z from "zod";
 import { CustomerSchema } from "#domain/invoice/customer.ts";
 import { countedStages } from "#domain/invoice/delivery.ts";
 import { creditOf, DeliveryStateSchema, type Invoice, outstandingOf } from "#domain/invoice/invoice.ts";
+import { isOverdue } from "#domain/invoice/listing.ts";
 import { SEND_BLOCK_SCOPES } from "#domain/invoice/send-blocked.ts";
 import { type TimelineEvent, TimelineEventSchema } from "#domain/invoice/timeline.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
@@ -112,8 +113,7 @@ export function invoiceView(
     credit: money(invoice.status === "cancelled" ? invoice.amountPaid : creditOf(invoice)),
     issueDate: invoice.issueDate,
     dueDate: invoice.dueDate,
-    overdue:
-      !settledForGood && outstandingOf(invoice) > 0 && now.toISOString().slice(0, 10) > invoice.dueDate,
+    overdue: isOverdue(invoice, now.toISOString().slice(0, 10)),
     customer: invoice.customer,
     paymentReference: invoice.paymentReference?.display ?? null,
     paymentUrl: invoice.paymentUrl ?? null,

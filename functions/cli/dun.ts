@@ -8,6 +8,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
+import { moveInvoiceKeys } from "#adapters/dynamo/invoice-key-move.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { MAX_CSV_ROWS } from "#api/csv-invoices.ts";
 import { canonicalLocale, SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
@@ -450,6 +451,27 @@ program
         file,
       );
       if (json) writeJson(out, { tenantId: tenant.id });
+    }),
+  );
+
+program
+  .command("migrate")
+  .description("one-off moves of a deployed table's items to the keys this version reads")
+  .command("invoice-keys")
+  .description(
+    "move invoice items to their own partitions with their list entries (docs/DATA-MODEL.md, " +
+      '"Moving a deployed table"); pause the dispatcher first; safe to run again',
+  )
+  .option("--table <name>", tableOption)
+  .action((options: { table?: string }, command: Command) =>
+    run(command, async ({ out, err, json }) => {
+      const tableName = tableNameOf(options.table);
+      const table = { client: documentClient(), tableName, clock: () => new Date() };
+      const move = await moveInvoiceKeys(table, (sofar) => err.write(`moved ${sofar.moved} invoices…\n`));
+      if (json) return writeJson(out, move);
+      out.write(`moved ${move.moved} invoices in ${tableName}\n`);
+      for (const taken of move.taken)
+        out.write(`left ${taken}: an invoice of that number is under the new key already\n`);
     }),
   );
 

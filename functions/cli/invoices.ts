@@ -17,7 +17,7 @@ export async function showStatus(deps: InvoicesDeps, invoiceNumber: string): Pro
 
 export type ListOptions = { overdue?: boolean; status?: string; pageSize?: number };
 
-/** Every invoice the filters let through, page after page: a filtered page may be short, even empty, and not the last. */
+/** Every invoice the filters let through, page after page, until a page comes without a nextCursor. */
 export async function listInvoices(deps: InvoicesDeps, options: ListOptions = {}): Promise<void> {
   const invoices: InvoiceView[] = [];
   let cursor: string | undefined;

@@ -6,6 +6,7 @@
  */
 import * as z from "zod";
 import type { Invoice } from "#domain/invoice/invoice.ts";
+import type { ListFilter } from "#domain/invoice/listing.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import type { Claim } from "#sending/claim.ts";
 import type { Outbox } from "#sending/owner-alert.ts";
@@ -79,10 +80,15 @@ export interface InvoiceRecords {
   ): Promise<WriteOutcome>;
   /** An SES event's timeline step; writing it again writes the same step. */
   putEventStep(invoice: Invoice, step: EventStep): Promise<void>;
+  /** Every invoice of the tenant, in invoice-number order. */
   list(tenantId: string): Promise<StoredInvoice[]>;
+  /**
+   * Up to `limit` of the tenant's invoices that pass `filter`, in invoice-number order after the
+   * invoice numbered `after`, and where the next page starts: given only when another invoice follows.
+   */
   page(
     tenantId: string,
-    options: { limit: number; after?: string },
+    options: { limit: number; after?: string; filter?: ListFilter },
   ): Promise<{ invoices: StoredInvoice[]; after?: string }>;
   timeline(tenantId: string, invoiceNumber: string): Promise<TimelineEvent[]>;
 }

@@ -75,7 +75,8 @@ describe("the events Lambda on a batch of the events queue", () => {
       this: DynamoDBDocumentClient,
       command: unknown,
     ) {
-      if (command instanceof GetCommand && String(command.input.Key?.sk).endsWith("#2026-1002")) {
+      const key = command instanceof GetCommand ? command.input.Key : undefined;
+      if (key?.sk === "INVOICE" && String(key.pk).endsWith("#INVOICE#2026-1002")) {
         return Promise.reject(
           new ProvisionedThroughputExceededException({ message: "Rate exceeded", $metadata: {} }),
         );

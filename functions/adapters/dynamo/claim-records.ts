@@ -20,6 +20,7 @@ import {
   appendTimeline,
   dueSlot,
   invoiceDocument,
+  listedChange,
   RELEASED_CLAIMS_KEPT,
   timelineItem,
   versionedChange,
@@ -47,13 +48,15 @@ export function claimRecords(table: TableContext): ClaimRecords {
       // sender that cannot finish moves it to the claim's stale time instead (holdClaim), so that the
       // dispatcher brings the invoice back to be settled (stale-claim.ts); two index writes saved on
       // every email that goes well.
+      // A timed transition applied with the claim (a pause that ended) moves the list entry too.
+      const listed = listedChange(before, after);
       const outcome = await conditional(() =>
         table.client.send(
           new UpdateCommand({
             TableName: table.tableName,
             Key: invoiceKey(before.tenantId, before.invoiceNumber),
             UpdateExpression: updateExpression(
-              ["#invoice = :invoice", "#claim = :claim", "#version = :next"],
+              ["#invoice = :invoice", "#claim = :claim", "#version = :next", ...listed.set],
               [],
             ),
             ConditionExpression: "#version = :read AND attribute_not_exists(#claim)",
@@ -63,6 +66,7 @@ export function claimRecords(table: TableContext): ClaimRecords {
               ":claim": claim,
               ":read": before.version,
               ":next": before.version + 1,
+              ...listed.values,
             },
           }),
         ),

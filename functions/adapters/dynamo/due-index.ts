@@ -1,7 +1,7 @@
 /** The sparse, write-sharded due index in DynamoDB (docs/DATA-MODEL.md, "The due index"). */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DueIndex } from "#ports/due-index.ts";
-import { allDueShards, DUE_INDEX } from "./keys.ts";
+import { allDueShards, DUE_INDEX, invoiceOfPartition } from "./keys.ts";
 import type { TableContext } from "./writes.ts";
 
 export function dueIndex(table: TableContext): DueIndex {
@@ -26,10 +26,7 @@ export function dueIndex(table: TableContext): DueIndex {
           Limit: options.limit,
         }),
       );
-      const invoices = (page.Items ?? []).map((item) => ({
-        tenantId: String(item.pk).slice("TENANT#".length),
-        invoiceNumber: String(item.sk).slice("INVOICE#".length),
-      }));
+      const invoices = (page.Items ?? []).map((item) => invoiceOfPartition(String(item.pk)));
       return { invoices, after: page.LastEvaluatedKey as Record<string, string> | undefined };
     },
 

@@ -1,15 +1,17 @@
 /**
  * The invoice item as stored: its schema, how it is read back, and the pieces every write of it
- * shares (the invoice document, the version, the due slot) and its timeline steps.
+ * shares (the invoice document, the version, the due slot, its list-index entry) and its timeline
+ * steps.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { type Invoice, InvoiceSchema } from "#domain/invoice/invoice.ts";
+import { isOwing } from "#domain/invoice/listing.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { IdempotentResponseSchema, type NextSlot, type StoredInvoice } from "#ports/invoice-store.ts";
 import { ClaimSchema } from "#sending/claim.ts";
 import { OutboxEntrySchema } from "#sending/owner-alert.ts";
-import { dueShardOf, timelinePartition } from "./keys.ts";
+import { dueShardOf, listShardOf, timelinePartition } from "./keys.ts";
 import type { TableContext } from "./writes.ts";
 
 const InvoiceItemSchema = z.object({
@@ -52,6 +54,9 @@ export function invoiceAttributes(table: TableContext, invoice: Invoice, next: N
   return {
     invoice: invoiceDocument(invoice),
     version: invoice.version,
+    listShard: listShardOf(invoice.tenantId, invoice.invoiceNumber),
+    listNumber: invoice.invoiceNumber,
+    listed: listedOf(invoice),
     ...(next
       ? {
           nextActionAt: notBeforeNow(table, next).toISOString(),
@@ -59,6 +64,29 @@ export function invoiceAttributes(table: TableContext, invoice: Invoice, next: N
         }
       : {}),
   };
+}
+
+/**
+ * What the list index holds of an invoice beside its keys, for its filters (status, and overdue
+ * judged against the day of the request): the only attributes projected into it, so that an
+ * invoice change that leaves these alone writes nothing to the index.
+ */
+export function listedOf(invoice: Invoice) {
+  return { status: invoice.status, dueDate: invoice.dueDate, owing: isOwing(invoice) };
+}
+
+/**
+ * The SET clause for `listed`, only when the change moves it: most changes (a claim, a stage sent,
+ * an email delivered) do not, and leave the list index unwritten. `before` is what the conditional
+ * write finds stored, so the stored `listed` is `before`'s.
+ */
+export function listedChange(before: Invoice, after: Invoice) {
+  const was = listedOf(before);
+  const now = listedOf(after);
+  const same = was.status === now.status && was.dueDate === now.dueDate && was.owing === now.owing;
+  return same
+    ? { set: [] as string[], values: {} }
+    : { set: ["listed = :listed"], values: { ":listed": now } as Record<string, unknown> };
 }
 
 /**
@@ -99,12 +127,14 @@ export function versionedChange(
   slot: { set: string[]; values: Record<string, unknown> },
   attributes: Record<string, unknown>,
 ): { set: string[]; values: Record<string, unknown> } {
-  const set = ["#invoice = :invoice", "#version = :next", ...slot.set];
+  const listed = listedChange(before, after);
+  const set = ["#invoice = :invoice", "#version = :next", ...slot.set, ...listed.set];
   const values: Record<string, unknown> = {
     ":invoice": invoiceDocument(after),
     ":read": before.version,
     ":next": before.version + 1,
     ...slot.values,
+    ...listed.values,
   };
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined) continue;

@@ -1,16 +1,10 @@
 /**
- * Invoice items in DynamoDB: reading, creating, changing and listing invoices, and their timelines.
+ * Invoice items in DynamoDB: reading, creating and changing invoices, and their timelines (listing
+ * them is invoice-list.ts's).
  * Every change is conditional on the version it read (optimistic locking), so a change that raced
  * another one comes back as a `conflict` and is decided again rather than overwriting.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import type {
@@ -33,19 +27,18 @@ import {
 } from "./invoice-item.ts";
 import { invoiceKey, timelinePartition } from "./keys.ts";
 import {
-  BATCH_GET_LIMIT,
   BATCH_WRITE_LIMIT,
   chunks,
   conditional,
   inParallel,
   PARALLEL_WRITES,
+  readBatch,
   type TableContext,
-  unprocessedPause,
   updateExpression,
   writeBatch,
 } from "./writes.ts";
 
-export function invoiceRecords(table: TableContext): InvoiceRecords {
+export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list" | "page"> {
   return {
     async get(tenantId: string, invoiceNumber: string): Promise<StoredInvoice | undefined> {
       const { Item } = await table.client.send(
@@ -71,24 +64,11 @@ export function invoiceRecords(table: TableContext): InvoiceRecords {
      * upload learns which of its invoices exist without one read per row.
      */
     async getMany(tenantId: string, invoiceNumbers: readonly string[]): Promise<Map<string, StoredInvoice>> {
+      const keys = [...new Set(invoiceNumbers)].map((number) => invoiceKey(tenantId, number));
       const found = new Map<string, StoredInvoice>();
-      for (const numbers of chunks([...new Set(invoiceNumbers)], BATCH_GET_LIMIT)) {
-        let keys: Record<string, unknown>[] | undefined = numbers.map((number) =>
-          invoiceKey(tenantId, number),
-        );
-        for (let attempt = 0; keys && keys.length > 0; attempt++) {
-          if (attempt > 0) await unprocessedPause(attempt);
-          const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await table.client.send(
-            new BatchGetCommand({
-              RequestItems: { [table.tableName]: { Keys: keys, ConsistentRead: true } },
-            }),
-          );
-          for (const Item of Responses?.[table.tableName] ?? []) {
-            const stored = storedInvoiceOf(Item);
-            found.set(stored.invoice.invoiceNumber, stored);
-          }
-          keys = UnprocessedKeys?.[table.tableName]?.Keys;
-        }
+      for (const Item of await readBatch(table, keys, { consistent: true, parallel: 1 })) {
+        const stored = storedInvoiceOf(Item);
+        found.set(stored.invoice.invoiceNumber, stored);
       }
       return found;
     },
@@ -168,51 +148,6 @@ export function invoiceRecords(table: TableContext): InvoiceRecords {
     /** An SES event's timeline step; writing it again writes the same item. */
     putEventStep(invoice: Invoice, step: EventStep): Promise<void> {
       return putEventStep(table, invoice, step);
-    },
-
-    /** A tenant's invoices, page by page, in invoice-number order. */
-    async list(tenantId: string): Promise<StoredInvoice[]> {
-      const invoices: StoredInvoice[] = [];
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await table.client.send(
-          new QueryCommand({
-            TableName: table.tableName,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :invoices)",
-            ExpressionAttributeValues: { ":pk": `TENANT#${tenantId}`, ":invoices": "INVOICE#" },
-            ExclusiveStartKey: cursor,
-          }),
-        );
-        for (const Item of page.Items ?? []) {
-          invoices.push(storedInvoiceOf(Item));
-        }
-        cursor = page.LastEvaluatedKey;
-      } while (cursor);
-      return invoices;
-    },
-
-    /**
-     * One page of a tenant's invoices in invoice-number order, and where the next page starts: the
-     * invoice number of the last one on this page (undefined on the last page).
-     */
-    async page(
-      tenantId: string,
-      options: { limit: number; after?: string },
-    ): Promise<{ invoices: StoredInvoice[]; after?: string }> {
-      const page = await table.client.send(
-        new QueryCommand({
-          TableName: table.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :invoices)",
-          ExpressionAttributeValues: { ":pk": `TENANT#${tenantId}`, ":invoices": "INVOICE#" },
-          Limit: options.limit,
-          ExclusiveStartKey: options.after === undefined ? undefined : invoiceKey(tenantId, options.after),
-        }),
-      );
-      const invoices = (page.Items ?? []).map(storedInvoiceOf);
-      const last = page.LastEvaluatedKey
-        ? String(page.LastEvaluatedKey.sk).slice("INVOICE#".length)
-        : undefined;
-      return { invoices, after: last };
     },
 
     async timeline(tenantId: string, invoiceNumber: string): Promise<TimelineEvent[]> {

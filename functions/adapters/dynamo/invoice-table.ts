@@ -1,7 +1,7 @@
 /**
  * Everything dun keeps about invoices, in the single DynamoDB table, as the application's
  * InvoiceStore (#ports/invoice-store.ts): each job in a module of its own — the invoice items and
- * their timelines (invoice-records.ts), the claim protocol (claim-records.ts), the outbox's claims
+ * their timelines (invoice-records.ts), listing them (invoice-list.ts), the claim protocol (claim-records.ts), the outbox's claims
  * (alert-records.ts), message records (message-records.ts) and the due index (due-index.ts).
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -9,6 +9,7 @@ import type { InvoiceStore } from "#ports/invoice-store.ts";
 import { alertRecords } from "./alert-records.ts";
 import { claimRecords } from "./claim-records.ts";
 import { dueIndex } from "./due-index.ts";
+import { invoiceList } from "./invoice-list.ts";
 import { invoiceRecords } from "./invoice-records.ts";
 import { messageRecords } from "./message-records.ts";
 import type { TableContext } from "./writes.ts";
@@ -26,6 +27,7 @@ export function invoiceTable(
   const table: TableContext = { client, tableName, clock };
   return {
     ...invoiceRecords(table),
+    ...invoiceList(table),
     ...claimRecords(table),
     ...alertRecords(table),
     ...messageRecords(table),

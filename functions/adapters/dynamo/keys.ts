@@ -22,9 +22,13 @@ export const suppressionKey = (tenantId: string, email: string) => ({
 export const normalisedAddress = (email: string) => email.trim().toLowerCase();
 /** An API key by the SHA-256 of the key: the key itself is never stored. */
 export const apiKeyKey = (hash: string) => ({ pk: `KEY#${hash}`, sk: "KEY" });
+/**
+ * An invoice in a partition of its own, beside its timeline: no partition holds a tenant's every
+ * invoice, so a large tenant's writes spread like its invoices do. The list index lists them.
+ */
 export const invoiceKey = (tenantId: string, invoiceNumber: string) => ({
-  pk: `TENANT#${tenantId}`,
-  sk: `INVOICE#${invoiceNumber}`,
+  pk: `TENANT#${tenantId}#INVOICE#${invoiceNumber}`,
+  sk: "INVOICE",
 });
 export const timelinePartition = (tenantId: string, invoiceNumber: string) =>
   `TENANT#${tenantId}#INVOICE#${invoiceNumber}`;
@@ -41,3 +45,37 @@ export function dueShardOf(tenantId: string, invoiceNumber: string): string {
 export function allDueShards(): string[] {
   return Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${String(shard).padStart(2, "0")}`);
 }
+
+/**
+ * The tenant and invoice number that an invoice item's partition key names: what the keys-only due
+ * index hands back. An invoice number holds no "#" (INVOICE_NUMBER), so the last "#INVOICE#" is the
+ * separator whatever the tenant id holds.
+ */
+export function invoiceOfPartition(pk: string): { tenantId: string; invoiceNumber: string } {
+  const separator = pk.lastIndexOf("#INVOICE#");
+  return {
+    tenantId: pk.slice("TENANT#".length, separator),
+    invoiceNumber: pk.slice(separator + "#INVOICE#".length),
+  };
+}
+
+/**
+ * The list index: a tenant's invoices in invoice-number order, over LIST_SHARDS partitions per
+ * tenant (TENANT#t#LIST#00 … #15), so that a large upload's creates spread over 16 index partitions
+ * instead of one (docs/DATA-MODEL.md, "The list index").
+ */
+export const LIST_INDEX = "list";
+export const LIST_SHARDS = 16;
+
+/** A stable list shard per invoice, from its number: one invoice always lands on the same partition. */
+export function listShardOf(tenantId: string, invoiceNumber: string): string {
+  const digest = createHash("sha256").update(invoiceNumber).digest();
+  return listShard(tenantId, (digest[0] ?? 0) % LIST_SHARDS);
+}
+
+export function allListShards(tenantId: string): string[] {
+  return Array.from({ length: LIST_SHARDS }, (_, shard) => listShard(tenantId, shard));
+}
+
+const listShard = (tenantId: string, shard: number) =>
+  `TENANT#${tenantId}#LIST#${String(shard).padStart(2, "0")}`;

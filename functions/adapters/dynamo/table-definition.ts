@@ -7,7 +7,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { DUE_INDEX } from "./keys.ts";
+import { DUE_INDEX, LIST_INDEX } from "./keys.ts";
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -18,6 +18,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: "sk", AttributeType: "S" },
       { AttributeName: "dueShard", AttributeType: "S" },
       { AttributeName: "nextActionAt", AttributeType: "S" },
+      { AttributeName: "listShard", AttributeType: "S" },
+      { AttributeName: "listNumber", AttributeType: "S" },
     ],
     KeySchema: [
       { AttributeName: "pk", KeyType: "HASH" },
@@ -32,6 +34,16 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         ],
         // The dispatcher needs the keys only: they name the tenant and the invoice.
         Projection: { ProjectionType: "KEYS_ONLY" },
+      },
+      {
+        IndexName: LIST_INDEX,
+        KeySchema: [
+          { AttributeName: "listShard", KeyType: "HASH" },
+          { AttributeName: "listNumber", KeyType: "RANGE" },
+        ],
+        // What the list's filters read; the page's invoices are then read by key. A change that
+        // leaves `listed` alone (a claim, a stage sent) writes nothing to this index.
+        Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["listed"] },
       },
     ],
   };

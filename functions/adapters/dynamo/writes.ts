@@ -1,11 +1,13 @@
 /**
  * How the DynamoDB adapters write: conditional writes whose failed condition is an outcome, not an
- * error; update expressions from their clauses; batches within DynamoDB's limits, with backoff for
- * what a batch hands back unprocessed.
+ * error; update expressions from their clauses; batches within DynamoDB's limits (reads too), with
+ * backoff for what a batch hands back unprocessed.
  */
 
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
@@ -90,4 +92,31 @@ export async function writeBatch(table: TableContext, items: Record<string, unkn
     );
     requests = UnprocessedItems?.[table.tableName];
   }
+}
+
+/**
+ * Items by key, 100 to a BatchGetItem (`parallel` of them in flight at once), until DynamoDB has
+ * answered every key; in no particular order, and without the keys that name no item.
+ */
+export async function readBatch(
+  table: TableContext,
+  keys: readonly Record<string, unknown>[],
+  options: { consistent: boolean; parallel: number },
+): Promise<Record<string, unknown>[]> {
+  const batches = await inParallel(chunks(keys, BATCH_GET_LIMIT), options.parallel, async (batch) => {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] | undefined = batch;
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await unprocessedPause(attempt);
+      const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await table.client.send(
+        new BatchGetCommand({
+          RequestItems: { [table.tableName]: { Keys: pending, ConsistentRead: options.consistent } },
+        }),
+      );
+      found.push(...(Responses?.[table.tableName] ?? []));
+      pending = UnprocessedKeys?.[table.tableName]?.Keys;
+    }
+    return found;
+  });
+  return batches.flat();
 }
