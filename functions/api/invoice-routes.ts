@@ -8,7 +8,7 @@ import { MAX_CSV_ROWS, readInvoiceCsv } from "./csv-invoices.ts";
 import type { RouteHandler } from "./http-request.ts";
 import { invoiceView } from "./invoice-view.ts";
 import { type FieldError, json, problem } from "./problem.ts";
-import { MAX_BODY_BYTES, mediaTypeOf, prototypeKeyError, tooLarge } from "./request-body.ts";
+import { MAX_BODY_BYTES, mediaTypeOf, parseJson, prototypeKeyError, tooLarge } from "./request-body.ts";
 import { summarise, type UploadResult, uploadInvoices } from "./upload-invoices.ts";
 
 /** Invoices in one JSON array, as many as rows in one CSV. */
@@ -24,12 +24,9 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
   let single = false;
 
   if (mediaType === "application/json") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (error) {
-      return problem(400, `the body is not valid JSON: ${(error as Error).message}`);
-    }
+    const read = parseJson(body);
+    if (!read.ok) return read.error;
+    const parsed = read.value;
     if (Array.isArray(parsed) && parsed.length > MAX_JSON_INVOICES) {
       return problem(413, `at most ${MAX_JSON_INVOICES} invoices in one upload`, {
         limit: MAX_JSON_INVOICES,

@@ -1,0 +1,112 @@
+/**
+ * Bad input and contention on the synchronous upload and the JSON routes, over real HTTP to the
+ * local server on dynalite: each once answered 500 or stored something half-written, and is now a
+ * 4xx naming what is wrong (or a per-row answer), with nothing half-written left behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Api, startApi } from "../support/api.ts";
+
+const NOW = new Date("2026-11-20T10:00:00Z");
+
+let api: Api<"a">;
+let url: string;
+
+beforeAll(async () => {
+  api = await startApi({ now: NOW, tenants: ["a"] });
+  url = await api.listen();
+});
+afterAll(async () => api?.close());
+
+type Answer = {
+  status: number;
+  body: Record<string, unknown> & { errors?: { path: string; message: string }[] };
+};
+
+/** A request over HTTP with tenant A's key; `body` goes as it is when a string or bytes. */
+async function send(
+  method: string,
+  path: string,
+  body: string | Uint8Array | unknown,
+  contentType = "application/json",
+): Promise<Answer> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${api.keys.a}`, "content-type": contentType },
+    body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Answer["body"] };
+}
+
+const paths = (answer: Answer) => (answer.body.errors ?? []).map((error) => error.path);
+
+describe("a body nested too deep", () => {
+  const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+
+  it.each([
+    ["POST", "/v1/invoices"],
+    ["PUT", "/v1/policy"],
+    ["POST", "/v1/invoices/DEEP-1/pause"],
+  ])("is a 400 naming the body on %s %s", async (method, path) => {
+    // Act
+    const answer = await send(method, path, deep);
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.detail).toMatch(/nested deeper than 64/);
+    expect(paths(answer)).toEqual([""]);
+  });
+});
+
+describe("a CSV file that is not UTF-8", () => {
+  const header =
+    "invoiceNumber;currency;amount;issueDate;dueDate;customer.name;customer.email;customer.locale;customer.country;customer.type";
+  const row = (number: string, name: string) =>
+    `${number};EUR;100,00;2026-11-01;2026-11-16;${name};ap@mueller.example;de-DE;DE;business`;
+
+  it("is refused with the line of the first byte that is not UTF-8 and a hint to export as CSV UTF-8", async () => {
+    // Prepare: what Excel's "CSV" (Windows-1252) makes of "Müller & Söhne GmbH" on line 3
+    const text = [
+      header,
+      row("W1252-1", "Fjordlys AS"),
+      row("W1252-2", "M\u00fcller & S\u00f6hne GmbH"),
+    ].join("\r\n");
+    const bytes = Uint8Array.from(text, (character) => character.charCodeAt(0));
+
+    // Act
+    const answer = await send("POST", "/v1/invoices", bytes, "text/csv");
+
+    // Assess
+    expect(answer.status).toBe(422);
+    expect(paths(answer)).toEqual(["row 3"]);
+    expect(answer.body.errors?.[0]?.message).toMatch(/CSV UTF-8/);
+    expect((await send("GET", "/v1/invoices/W1252-1", undefined)).status).toBe(404);
+  });
+
+  it("is read when it is UTF-8 with a byte order mark", async () => {
+    // Act
+    const answer = await send(
+      "POST",
+      "/v1/invoices",
+      `\uFEFF${header}\n${row("BOM-1", "Müller & Söhne GmbH")}\n`,
+      "text/csv",
+    );
+
+    // Assess
+    expect(answer.status).toBe(200);
+    const stored = await send("GET", "/v1/invoices/BOM-1", undefined);
+    expect((stored.body.customer as { name: string }).name).toBe("Müller & Söhne GmbH");
+  });
+
+  it("is a 400 on a JSON route", async () => {
+    // Act
+    const answer = await send(
+      "PUT",
+      "/v1/policy",
+      Uint8Array.from([0x7b, 0x22, 0xfc, 0x22, 0x3a, 0x31, 0x7d]),
+    );
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.detail).toMatch(/UTF-8/);
+  });
+});
