@@ -4,9 +4,14 @@
  * 4xx naming what is wrong (or a per-row answer), with nothing half-written left behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HOLIDAY_TABLE } from "#domain/calendar/holidays.ts";
+import { startPaymentPlan } from "#domain/invoice/transitions.ts";
 import { type Api, startApi } from "../support/api.ts";
+import { anInvoice, anInvoiceInput } from "../support/invoices.ts";
 
 const NOW = new Date("2026-11-20T10:00:00Z");
+const LAST_YEAR = HOLIDAY_TABLE.lastYear;
+const PAST_TABLE = `${LAST_YEAR + 1}-03-02`;
 
 let api: Api<"a">;
 let url: string;
@@ -108,5 +113,80 @@ describe("a CSV file that is not UTF-8", () => {
     // Assess
     expect(answer.status).toBe(400);
     expect(answer.body.detail).toMatch(/UTF-8/);
+  });
+});
+
+describe("a date past the holiday table", () => {
+  it("is a rejected row naming dueDate in a CSV-sized upload, the other rows stored", async () => {
+    // Prepare
+    const invoices = Array.from({ length: 30 }, (_, index) =>
+      anInvoiceInput({ invoiceNumber: `FAR-${index}`, dueDate: index === 7 ? PAST_TABLE : "2026-11-16" }),
+    );
+
+    // Act
+    const answer = await send("POST", "/v1/invoices", invoices);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body.summary).toEqual({ created: 29, updated: 0, unchanged: 0, rejected: 1 });
+    const rejected = (
+      answer.body.results as {
+        invoiceNumber: string;
+        status: string;
+        errors: { path: string; message: string }[];
+      }[]
+    ).find((result) => result.status === "rejected");
+    expect(rejected).toMatchObject({ invoiceNumber: "FAR-7", errors: [{ path: "dueDate" }] });
+    expect(rejected?.errors[0]?.message).toContain(`dun schedules up to ${LAST_YEAR}`);
+  });
+
+  it.each([
+    [
+      "payment-plan",
+      {
+        installments: [
+          { dueDate: "2027-01-15", amount: "6250.00" },
+          { dueDate: PAST_TABLE, amount: "6250.00" },
+        ],
+      },
+      "installments[1].dueDate",
+    ],
+    ["pause", { until: PAST_TABLE }, "until"],
+    ["promise", { date: PAST_TABLE }, "date"],
+  ])("is a 422 naming the field on /%s", async (segment, body, field) => {
+    // Prepare
+    const number = `FAR-ACTION-${segment}`;
+    expect((await send("POST", "/v1/invoices", anInvoiceInput({ invoiceNumber: number }))).status).toBe(200);
+
+    // Act
+    const answer = await send("POST", `/v1/invoices/${number}/${segment}`, body);
+
+    // Assess
+    expect(answer.status).toBe(422);
+    expect(paths(answer)).toEqual([field]);
+    expect(answer.body.errors?.[0]?.message).toContain(`dun schedules up to ${LAST_YEAR}`);
+    const payment = await send("POST", `/v1/invoices/${number}/payments`, { amount: "100.00" });
+    expect(payment.status).toBe(200);
+  });
+
+  it("leaves a plan stored with an installment past the table taking payments, nextAction saying why it waits", async () => {
+    // Prepare: a plan as the API once accepted it, its second installment past the table
+    const number = "FAR-PLAN";
+    const planned = startPaymentPlan(anInvoice({ invoiceNumber: number }), {
+      installments: [
+        { dueDate: "2027-01-15", amount: 625_000 },
+        { dueDate: `${LAST_YEAR + 2}-01-15`, amount: 625_000 },
+      ],
+      at: NOW.toISOString(),
+    });
+    if (!planned.ok) throw new Error(planned.error.message);
+    expect(await api.deps.invoices.create(planned.value.invoice, planned.value.events, NOW)).toBe("ok");
+
+    // Act
+    const payment = await send("POST", `/v1/invoices/${number}/payments`, { amount: "6250.00" });
+
+    // Assess
+    expect(payment.status).toBe(200);
+    expect(payment.body.nextAction).toEqual({ kind: "none", reason: "beyond_holiday_table" });
   });
 });
