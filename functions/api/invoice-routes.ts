@@ -118,6 +118,17 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
   }
 
   const summary = summarise(results);
+  if (single && results[0]?.status === "conflict") {
+    return problem(
+      409,
+      "other requests kept changing the invoice while this upload wrote it: upload it again",
+      {
+        errors: results[0].errors,
+        results,
+        summary,
+      },
+    );
+  }
   if (single && results[0]?.status === "rejected") {
     return problem(422, "the invoice breaks the rules", { errors: results[0].errors, results, summary });
   }

@@ -79,7 +79,7 @@ export async function uploadFile(
   const report: UploadReport = { file, results, summary: summarise(results) };
   if (terminal.json) writeJson(terminal.out, report);
   else writeReport(terminal, report, plan.items ?? results.length, format === "csv" ? "rows" : "invoices");
-  return report.summary.rejected > 0 ? EXIT.refused : EXIT.ok;
+  return report.summary.rejected + report.summary.conflict > 0 ? EXIT.refused : EXIT.ok;
 }
 
 function formatOf(file: string): UploadFormat {
@@ -114,7 +114,7 @@ function byPlace(a: PlacedResult, b: PlacedResult): number {
 }
 
 function summarise(results: readonly PlacedResult[]): UploadSummary {
-  const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0, conflict: 0 };
   for (const result of results) summary[result.status] += 1;
   return summary;
 }
@@ -127,17 +127,18 @@ function writeReport(
 ): void {
   const { out } = terminal;
   for (const result of report.results) {
-    if (result.status !== "rejected") continue;
+    if (result.status !== "rejected" && result.status !== "conflict") continue;
     const where = placeText(result);
     for (const error of result.errors) {
       const field = fieldOf(error.path, result.index);
       out.write(`${where}: ${field ? `${field}: ` : ""}${error.message}\n`);
     }
   }
-  const { created, updated, unchanged, rejected } = report.summary;
+  const { created, updated, unchanged, rejected, conflict } = report.summary;
   out.write(
     `${report.file}: ${count} ${count === 1 ? unit.slice(0, -1) : unit}: ` +
-      `${created} created, ${updated} updated, ${unchanged} unchanged, ${rejected} rejected\n`,
+      `${created} created, ${updated} updated, ${unchanged} unchanged, ${rejected} rejected` +
+      `${conflict > 0 ? `, ${conflict} in conflict (upload them again)` : ""}\n`,
   );
 }
 

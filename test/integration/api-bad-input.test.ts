@@ -1251,7 +1251,13 @@ describe("an upload with good and bad invoices", () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body).summary).toEqual({ created: 1, updated: 0, unchanged: 0, rejected: 1 });
+    expect(JSON.parse(response.body).summary).toEqual({
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      rejected: 1,
+      conflict: 0,
+    });
     const after = await everyItem();
     const added = after.filter((item) => !before.some((old) => json(old) === json(item)));
     expect(added.map((item) => [item.pk?.S, item.sk?.S?.replace(/^EVENT#.*/, "EVENT#…")])).toEqual([

@@ -163,7 +163,13 @@ describe("dun upload, a CSV file bigger than one request", () => {
     const wholeReport = JSON.parse(whole.out.text) as UploadReport;
     expect(chunkedReport.results).toHaveLength(95);
     expect(chunkedReport).toEqual(wholeReport);
-    expect(chunkedReport.summary).toEqual({ created: 91, updated: 0, unchanged: 0, rejected: 4 });
+    expect(chunkedReport.summary).toEqual({
+      created: 91,
+      updated: 0,
+      unchanged: 0,
+      rejected: 4,
+      conflict: 0,
+    });
     expect(chunked.err.text).toBe("");
   });
 
@@ -363,7 +369,7 @@ describe("dun upload, JSON", () => {
       status: "rejected",
       errors: [{ path: "invoiceNumber", message: "JS-3 is already at [3] in this upload" }],
     });
-    expect(report.summary).toEqual({ created: 24, updated: 0, unchanged: 0, rejected: 2 });
+    expect(report.summary).toEqual({ created: 24, updated: 0, unchanged: 0, rejected: 2, conflict: 0 });
   });
 
   it("uploads a lone invoice, and a rejected one is a rejected row, not a failure of the command", async () => {

@@ -3,6 +3,7 @@
  * local server on dynalite: each once answered 500 or stored something half-written, and is now a
  * 4xx naming what is wrong (or a per-row answer), with nothing half-written left behind.
  */
+import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOLIDAY_TABLE } from "#domain/calendar/holidays.ts";
 import { startPaymentPlan } from "#domain/invoice/transitions.ts";
@@ -128,7 +129,7 @@ describe("a date past the holiday table", () => {
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body.summary).toEqual({ created: 29, updated: 0, unchanged: 0, rejected: 1 });
+    expect(answer.body.summary).toEqual({ created: 29, updated: 0, unchanged: 0, rejected: 1, conflict: 0 });
     const rejected = (
       answer.body.results as {
         invoiceNumber: string;
@@ -188,5 +189,121 @@ describe("a date past the holiday table", () => {
     // Assess
     expect(payment.status).toBe(200);
     expect(payment.body.nextAction).toEqual({ kind: "none", reason: "beyond_holiday_table" });
+  });
+});
+
+describe("uploads of the same invoice numbers at once", () => {
+  it("each answer every row, exactly one creating each invoice, the others finding it or in conflict, never a 500", async () => {
+    // Prepare: eight uploads of the same 20 invoices, each with its own amount
+    const batch = (upload: number) =>
+      Array.from({ length: 20 }, (_, index) =>
+        anInvoiceInput({ invoiceNumber: `RACE-${index}`, amount: `${12_000 + upload}.00` }),
+      );
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, upload) => send("POST", "/v1/invoices", batch(upload))),
+    );
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    const statuses = new Map<string, string[]>();
+    for (const answer of answers) {
+      for (const result of answer.body.results as { invoiceNumber: string; status: string }[]) {
+        statuses.set(result.invoiceNumber, [...(statuses.get(result.invoiceNumber) ?? []), result.status]);
+      }
+    }
+    expect(statuses.size).toBe(20);
+    for (const seen of statuses.values()) {
+      expect(seen).toHaveLength(8);
+      expect(seen.filter((status) => status === "created")).toHaveLength(1);
+      for (const status of seen) expect(["created", "updated", "conflict"]).toContain(status);
+    }
+  });
+});
+
+describe("an upload that fails half-way", () => {
+  it("rejects the one invoice DynamoDB will not store and stores the rest, each with its created step", async () => {
+    // Prepare: DynamoDB refuses one invoice's item as too large (what a 400 KB item gets)
+    const invoices = Array.from({ length: 60 }, (_, index) =>
+      anInvoiceInput({ invoiceNumber: `BIG-${index}` }),
+    );
+    api.dynamo.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const put = context.commandName === "PutCommand" || context.commandName === "PutItemCommand";
+        if (put && JSON.stringify(args.input).includes('"invoiceNumber":"BIG-13"')) {
+          throw new DynamoDBServiceException({
+            name: "ValidationException",
+            $fault: "client",
+            $metadata: {},
+            message: "Item size has exceeded the maximum allowed size",
+          });
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "refuseOneInvoice" },
+    );
+
+    // Act
+    let answer: Answer;
+    try {
+      answer = await send("POST", "/v1/invoices", invoices);
+    } finally {
+      api.dynamo.client.middlewareStack.remove("refuseOneInvoice");
+    }
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body.summary).toEqual({ created: 59, updated: 0, unchanged: 0, rejected: 1, conflict: 0 });
+    const results = answer.body.results as {
+      invoiceNumber: string;
+      status: string;
+      errors: { path: string; message: string }[];
+    }[];
+    expect(results.find((result) => result.invoiceNumber === "BIG-13")).toMatchObject({
+      status: "rejected",
+      errors: [{ path: "", message: expect.stringContaining("too large") }],
+    });
+    expect((await send("GET", "/v1/invoices/BIG-13", undefined)).status).toBe(404);
+    for (const number of ["BIG-0", "BIG-59"]) {
+      const stored = await send("GET", `/v1/invoices/${number}`, undefined);
+      expect((stored.body.timeline as { type: string }[]).map((event) => event.type)).toEqual(["created"]);
+    }
+  });
+
+  it("leaves invoices whose timeline write failed for the next upload to complete, which answers created for them", async () => {
+    // Prepare: the timeline's BatchWriteItem fails after the invoices are stored
+    const invoices = Array.from({ length: 40 }, (_, index) =>
+      anInvoiceInput({ invoiceNumber: `HALF-${index}` }),
+    );
+    api.dynamo.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "BatchWriteItemCommand") throw new Error("the connection was reset");
+        return next(args);
+      },
+      { step: "initialize", name: "failTimelineWrites" },
+    );
+    let failed: Answer;
+    try {
+      failed = await send("POST", "/v1/invoices", invoices);
+    } finally {
+      api.dynamo.client.middlewareStack.remove("failTimelineWrites");
+    }
+    expect(failed.status).toBe(500);
+    const timelineOf = async (number: string) =>
+      ((await send("GET", `/v1/invoices/${number}`, undefined)).body.timeline as { type: string }[]).map(
+        (event) => event.type,
+      );
+    expect(await timelineOf("HALF-0")).toEqual([]);
+
+    // Act
+    const retry = await send("POST", "/v1/invoices", invoices);
+    const again = await send("POST", "/v1/invoices", invoices);
+
+    // Assess
+    expect(retry.status).toBe(200);
+    expect(retry.body.summary).toEqual({ created: 40, updated: 0, unchanged: 0, rejected: 0, conflict: 0 });
+    for (let index = 0; index < 40; index++) expect(await timelineOf(`HALF-${index}`)).toEqual(["created"]);
+    expect(again.body.summary).toEqual({ created: 0, updated: 0, unchanged: 40, rejected: 0, conflict: 0 });
   });
 });
