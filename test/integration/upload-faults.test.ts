@@ -5,6 +5,7 @@
  */
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_SYNC_UPLOAD_ROWS } from "#api/sync-upload-limit.ts";
 import { HOLIDAY_TABLE } from "#domain/calendar/holidays.ts";
 import { startPaymentPlan } from "#domain/invoice/transitions.ts";
 import { type Api, startApi } from "../support/api.ts";
@@ -219,6 +220,39 @@ describe("uploads of the same invoice numbers at once", () => {
       expect(seen.filter((status) => status === "created")).toHaveLength(1);
       for (const status of seen) expect(["created", "updated", "conflict"]).toContain(status);
     }
+  });
+});
+
+describe("a synchronous upload over the limit", () => {
+  it.each([
+    ["a CSV file", "text/csv"],
+    ["a JSON array", "application/json"],
+  ])("is a 413 naming the limit and the asynchronous upload, for %s", async (_kind, contentType) => {
+    // Prepare
+    const invoices = Array.from({ length: MAX_SYNC_UPLOAD_ROWS + 1 }, (_, index) =>
+      anInvoiceInput({ invoiceNumber: `LIMIT-${index}` }),
+    );
+    const csv = [
+      "invoiceNumber;currency;amount;issueDate;dueDate;customer.name;customer.email;customer.locale;customer.country;customer.type",
+      ...invoices.map(
+        (invoice) =>
+          `${invoice.invoiceNumber};NOK;100,00;2026-11-01;2026-11-16;Kunde AS;ap@kunde.example;nb-NO;NO;business`,
+      ),
+    ].join("\n");
+
+    // Act
+    const answer = await send(
+      "POST",
+      "/v1/invoices",
+      contentType === "text/csv" ? csv : invoices,
+      contentType,
+    );
+
+    // Assess
+    expect(answer.status).toBe(413);
+    expect(answer.body.limit).toBe(MAX_SYNC_UPLOAD_ROWS);
+    expect(answer.body.detail).toContain("POST /v1/uploads");
+    expect((await send("GET", "/v1/invoices/LIMIT-0", undefined)).status).toBe(404);
   });
 });
 
