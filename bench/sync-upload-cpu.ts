@@ -7,11 +7,13 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
+import { apiKeyKey, tenantKey } from "#adapters/dynamo/keys.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import { hashApiKey } from "#api/api-keys.ts";
 import { type ApiDeps, handleApiRequest } from "#api/http-api.ts";
 import { MAX_SYNC_UPLOAD_ROWS, SYNC_UPLOAD_MARGIN } from "#api/sync-upload-limit.ts";
 import type { LocalDynamo } from "#local/local-dynamo.ts";
@@ -31,12 +33,19 @@ export type SyncUploadCpu = { cpuMsPerRow: number; lambdaMsPerRow: number; rowsT
  */
 export async function measureSyncUploadCpu(
   seeded: LocalDynamo,
+  tenantId: string,
   key: string,
   csvOf: (rows: number, prefix: string) => string,
   rows: number,
 ): Promise<SyncUploadCpu> {
-  const { Items = [] } = await seeded.client.send(new ScanCommand({ TableName: seeded.tableName }));
-  const items = Items.map((item) => [`${item.pk?.S}\u0000${item.sk?.S}`, item]);
+  const items = [];
+  for (const Key of [tenantKey(tenantId), apiKeyKey(hashApiKey(key))]) {
+    const { Item } = await seeded.client.send(
+      new GetItemCommand({ TableName: seeded.tableName, Key: { pk: { S: Key.pk }, sk: { S: Key.sk } } }),
+    );
+    if (!Item) throw new Error(`nothing seeded at ${Key.pk}`);
+    items.push([`${Key.pk}\u0000${Key.sk}`, Item]);
+  }
   const child = spawn(process.execPath, ["--import", "tsx", "bench/instant-dynamodb.ts"], {
     env: { ...process.env, DUN_INSTANT_ITEMS: JSON.stringify(items) },
     stdio: ["ignore", "pipe", "inherit"],
