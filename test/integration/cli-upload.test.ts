@@ -414,6 +414,27 @@ describe("dun upload, JSON", () => {
     expect(code).toBe(EXIT.failed);
     expect(missing.err.text).toMatch(/^dun: cannot read .*missing\.csv: ENOENT/);
   });
+
+  it("refuses a file that is not UTF-8, naming its row, and sends none of it", async () => {
+    // Prepare: Excel's plain "CSV" (Windows-1252) of a German customer's name on line 2
+    const at = path.join(dir, "excel-1252.csv");
+    const text = `${HEADER}\r\nW1252-1;EUR;100,00;2026-11-01;2026-11-16;nein;M\u00fcller & S\u00f6hne GmbH;ap@mueller.example;de-DE;DE;business\r\n`;
+    await writeFile(
+      at,
+      Uint8Array.from(text, (character) => character.charCodeAt(0)),
+    );
+    const io = terminal();
+
+    // Act
+    const code = await runCommand(io, () => uploadFile({ api: client("a"), terminal: io }, at));
+
+    // Assess
+    expect(code).toBe(EXIT.refused);
+    expect(io.err.text).toMatch(
+      /^dun: .*excel-1252\.csv is not UTF-8: row 2 holds a byte that is not .*"CSV UTF-8"/,
+    );
+    expect((await api.call("GET", "/v1/invoices/W1252-1")).status).toBe(404);
+  });
 });
 
 /** What the API itself says about one invoice: the oracle for the CLI's messages. */
