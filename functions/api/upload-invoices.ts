@@ -217,6 +217,12 @@ export async function uploadInvoice(
   return result;
 }
 
+/**
+ * How long after an invoice's creation the upload that created it may still be writing its
+ * `created` step: API Gateway waits 30 s at most for the API Lambda, which stops at 10 s.
+ */
+const CREATION_SETTLES_MS = 60_000;
+
 /** How often a write that raced another change is decided again before the row is a `conflict`. */
 const WRITE_ATTEMPTS = 5;
 
@@ -294,8 +300,12 @@ export async function uploadInvoices(
   const parsed = items.map((item) => parse(item.input, item.row));
   const numbers = parsed.flatMap((p) => (p.ok ? [p.upload.invoiceNumber] : []));
   const stored = await invoices.getMany(tenant.id, numbers);
-  // Invoices an upload that failed half-way stored without their `created` step get it now.
-  const completed = await invoices.completeCreations([...stored.values()]);
+  // Invoices an upload that failed half-way stored without their `created` step get it now; one
+  // created moments ago may be another upload's still writing its steps, and is left to it.
+  const settled = now.getTime() - CREATION_SETTLES_MS;
+  const completed = await invoices.completeCreations(
+    [...stored.values()].filter(({ invoice }) => Date.parse(invoice.createdAt) < settled),
+  );
   const results: (UploadResult | undefined)[] = parsed.map((p) => (p.ok ? undefined : p.result));
 
   const creates: {

@@ -330,9 +330,17 @@ describe("an upload that fails half-way", () => {
       );
     expect(await timelineOf("HALF-0")).toEqual([]);
 
-    // Act
-    const retry = await send("POST", "/v1/invoices", invoices);
-    const again = await send("POST", "/v1/invoices", invoices);
+    // Act: a minute later, once the failed upload could no longer be writing
+    const now = api.deps.now;
+    api.deps.now = () => new Date(NOW.getTime() + 60_001);
+    let retry: Answer;
+    let again: Answer;
+    try {
+      retry = await send("POST", "/v1/invoices", invoices);
+      again = await send("POST", "/v1/invoices", invoices);
+    } finally {
+      api.deps.now = now;
+    }
 
     // Assess
     expect(retry.status).toBe(200);
