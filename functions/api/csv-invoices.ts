@@ -9,6 +9,7 @@
  */
 import { CsvError, parse } from "csv-parse/sync";
 
+/** Rows one CSV file may hold, unless the reader is given fewer (the synchronous upload takes fewer). */
 export const MAX_CSV_ROWS = 10_000;
 
 type CellKind = "text" | "yesNo" | "days" | "percent" | "emails";
@@ -60,7 +61,7 @@ const DELIMITERS: readonly Delimiter[] = [",", ";"];
  * or LF line ends). Row numbers are line numbers in the file, the header usually being 1, so that
  * the person who uploaded it finds the row in their editor. Never throws, whatever the text.
  */
-export function readInvoiceCsv(text: string): CsvRead {
+export function readInvoiceCsv(text: string, maxRows: number = MAX_CSV_ROWS): CsvRead {
   const content = text.startsWith("\uFEFF") ? text.slice(1) : text;
   if (content.trim() === "") {
     return refuse("empty", fileProblem("", "the file is empty: it needs a header line and at least one row"));
@@ -72,7 +73,7 @@ export function readInvoiceCsv(text: string): CsvRead {
   if (!header.ok) return header;
   const { delimiter, columns } = header;
 
-  const parsed = parseRecords(bytes, delimiter);
+  const parsed = parseRecords(bytes, delimiter, maxRows);
   if (!parsed.ok) return parsed;
   // The first record is the header itself.
   const dataRecords = parsed.records.slice(1);
@@ -247,6 +248,7 @@ const TOO_MANY_ROWS = new Error("too many rows");
 function parseRecords(
   bytes: Buffer,
   delimiter: Delimiter,
+  maxRows: number,
 ): { ok: true; records: RawRecord[] } | Extract<CsvRead, { ok: false }> {
   const lines = lineCounter(bytes);
   const records: RawRecord[] = [];
@@ -259,8 +261,8 @@ function parseRecords(
         const line = lines.at(end);
         end = context.bytes;
         if (fields.every((field) => field.trim() === "")) return null;
-        // The header and MAX_CSV_ROWS rows fit; one more is one too many.
-        if (records.length > MAX_CSV_ROWS) throw TOO_MANY_ROWS;
+        // The header and maxRows rows fit; one more is one too many.
+        if (records.length > maxRows) throw TOO_MANY_ROWS;
         records.push({ fields, line });
         return null;
       },
@@ -269,10 +271,7 @@ function parseRecords(
     if (error === TOO_MANY_ROWS) {
       return refuse(
         "too_many_rows",
-        fileProblem(
-          "",
-          `the file has more than ${MAX_CSV_ROWS} rows, the most one upload may hold; split it into several files`,
-        ),
+        fileProblem("", `the file has more than ${maxRows} rows, the most one request may hold`),
       );
     }
     // A quote out of place leaves no telling where the following rows begin, so the whole file is

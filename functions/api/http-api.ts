@@ -29,6 +29,7 @@ import {
 import { ActionAnswerSchema, InvoiceViewSchema } from "./invoice-view.ts";
 import { openApiDocument } from "./openapi.ts";
 import { type ApiResponse, json, type ProblemStatus, problem } from "./problem.ts";
+import { notUtf8Problem } from "./request-body.ts";
 import { getAgingReport, putPolicy } from "./tenant-routes.ts";
 import { UploadAnswerSchema } from "./upload-invoices.ts";
 
@@ -219,6 +220,10 @@ export async function handleApiRequest(deps: ApiDeps, request: HttpRequest): Pro
   const tenantId = await deps.apiKeys.tenantOf(hashApiKey(key.value));
   const tenant = tenantId && (await deps.tenants.get(tenantId));
   if (!tenant) return problem(401, "the API key is not valid");
+
+  // Every route reads its body as text, so none is handed one that is not (body-text.ts).
+  const notText = notUtf8Problem(request);
+  if (notText) return notText;
 
   let params: string[];
   try {

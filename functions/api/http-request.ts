@@ -8,6 +8,7 @@ import type { ApiKeyStore } from "#ports/api-key-store.ts";
 import type { InvoiceStore } from "#ports/invoice-store.ts";
 import type { TenantStore } from "#ports/tenant-store.ts";
 import type { SendWindow } from "#sending/send-window.ts";
+import type { NotUtf8 } from "./body-text.ts";
 import type { ApiResponse } from "./problem.ts";
 
 export type ApiDeps = {
@@ -27,6 +28,11 @@ export type HttpRequest = {
   /** Header names in lower case. */
   headers: Record<string, string | undefined>;
   body: string | undefined;
+  /**
+   * The body's bytes were not UTF-8 (body-text.ts), and `body` is then undefined: the router refuses
+   * the request before any route reads it.
+   */
+  notUtf8?: NotUtf8;
 };
 
 /** A route's handler: `params` are the path's decoded placeholders, in order. */

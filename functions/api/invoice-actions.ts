@@ -6,6 +6,7 @@
  * read in the invoice's own currency, which only the stored invoice knows.
  */
 import * as z from "zod";
+import { SchedulableDateSchema } from "#domain/calendar/schedulable-date.ts";
 import { EmailsSchema } from "#domain/invoice/customer.ts";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import { DecimalTextSchema } from "#domain/invoice/invoice-input.ts";
@@ -35,14 +36,14 @@ export const PaymentBodySchema = z.strictObject({
   date: IsoDateSchema.optional(),
   reference: singleLineText(140).optional(),
 });
-export const PromiseBodySchema = z.strictObject({ date: IsoDateSchema });
+export const PromiseBodySchema = z.strictObject({ date: SchedulableDateSchema });
 export const DisputeBodySchema = z.strictObject({ reason: ReasonSchema });
 export const ResolveDisputeBodySchema = z.strictObject({ note: ReasonSchema.optional() });
-export const PauseBodySchema = z.strictObject({ until: IsoDateSchema });
+export const PauseBodySchema = z.strictObject({ until: SchedulableDateSchema });
 export const ResumeBodySchema = z.strictObject({});
 export const PaymentPlanBodySchema = z.strictObject({
   installments: z
-    .array(z.strictObject({ dueDate: IsoDateSchema, amount: DecimalTextSchema }))
+    .array(z.strictObject({ dueDate: SchedulableDateSchema, amount: DecimalTextSchema }))
     .min(2, "must list 2 to 60 installments")
     .max(60, "must list 2 to 60 installments"),
 });

@@ -5,15 +5,27 @@
 import { INVOICE_NUMBER } from "#domain/invoice/invoice-input.ts";
 import type { ListFilter } from "#domain/invoice/listing.ts";
 import { INVOICE_STATES } from "#domain/vocabulary.ts";
-import { MAX_CSV_ROWS, readInvoiceCsv } from "./csv-invoices.ts";
+import { readInvoiceCsv } from "./csv-invoices.ts";
 import type { RouteHandler } from "./http-request.ts";
 import { invoiceView } from "./invoice-view.ts";
 import { type FieldError, json, problem } from "./problem.ts";
-import { MAX_BODY_BYTES, mediaTypeOf, prototypeKeyError, tooLarge } from "./request-body.ts";
+import { MAX_BODY_BYTES, mediaTypeOf, parseJson, prototypeKeyError, tooLarge } from "./request-body.ts";
+import { MAX_SYNC_UPLOAD_ROWS } from "./sync-upload-limit.ts";
 import { summarise, type UploadResult, uploadInvoices } from "./upload-invoices.ts";
 
-/** Invoices in one JSON array, as many as rows in one CSV. */
-export const MAX_JSON_INVOICES = MAX_CSV_ROWS;
+/** Invoices in one JSON array, as many as rows in one CSV: what the API Lambda measurably finishes. */
+export const MAX_JSON_INVOICES = MAX_SYNC_UPLOAD_ROWS;
+
+/** A synchronous upload over the limit: the limit, and where a larger one goes. */
+function tooManyRows(unit: "invoices" | "rows", errors?: FieldError[]) {
+  return problem(
+    413,
+    `at most ${MAX_SYNC_UPLOAD_ROWS} ${unit} in one synchronous upload, what the API finishes within its ` +
+      "timeout: upload a larger file through POST /v1/uploads (asynchronous, with progress and per-row " +
+      "results), or with `dun upload`, which splits it into requests within the limit",
+    { limit: MAX_SYNC_UPLOAD_ROWS, ...(errors ? { errors } : {}) },
+  );
+}
 
 export const postInvoices: RouteHandler = async (deps, tenant, request) => {
   const large = tooLarge(request, MAX_BODY_BYTES);
@@ -25,17 +37,10 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
   let single = false;
 
   if (mediaType === "application/json") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (error) {
-      return problem(400, `the body is not valid JSON: ${(error as Error).message}`);
-    }
-    if (Array.isArray(parsed) && parsed.length > MAX_JSON_INVOICES) {
-      return problem(413, `at most ${MAX_JSON_INVOICES} invoices in one upload`, {
-        limit: MAX_JSON_INVOICES,
-      });
-    }
+    const read = parseJson(body);
+    if (!read.ok) return read.error;
+    const parsed = read.value;
+    if (Array.isArray(parsed) && parsed.length > MAX_JSON_INVOICES) return tooManyRows("invoices");
     if (Array.isArray(parsed) && parsed.length === 0) {
       return problem(422, "the upload holds no invoices", {
         errors: [{ path: "", message: "must hold at least one invoice" }],
@@ -81,18 +86,13 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
     for (const [position, { index }] of fresh.entries()) answers[index] = uploaded[position];
     results = answers.filter((answer): answer is UploadResult => answer !== undefined);
   } else if (mediaType === "text/csv") {
-    const read = readInvoiceCsv(body);
+    const read = readInvoiceCsv(body, MAX_SYNC_UPLOAD_ROWS);
     if (!read.ok) {
       const errors = read.problems.map((p) => ({
         path: p.row === null ? p.path : `row ${p.row}: ${p.path}`,
         message: p.message,
       }));
-      if (read.reason === "too_many_rows") {
-        return problem(413, `at most ${MAX_CSV_ROWS} rows in one CSV upload`, {
-          limit: MAX_CSV_ROWS,
-          errors,
-        });
-      }
+      if (read.reason === "too_many_rows") return tooManyRows("rows", errors);
       const status = read.reason === "malformed" || read.reason === "empty" ? 400 : 422;
       return problem(status, "the CSV file cannot be read", { errors });
     }
@@ -122,6 +122,17 @@ export const postInvoices: RouteHandler = async (deps, tenant, request) => {
   }
 
   const summary = summarise(results);
+  if (single && results[0]?.status === "conflict") {
+    return problem(
+      409,
+      "other requests kept changing the invoice while this upload wrote it: upload it again",
+      {
+        errors: results[0].errors,
+        results,
+        summary,
+      },
+    );
+  }
   if (single && results[0]?.status === "rejected") {
     return problem(422, "the invoice breaks the rules", { errors: results[0].errors, results, summary });
   }

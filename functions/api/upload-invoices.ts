@@ -6,6 +6,12 @@
  *
  * A large upload reads its invoices 100 at a time and writes the new ones many at once
  * (uploadInvoices); what each invoice becomes is decided the same way either way (decideUpload).
+ *
+ * What one row cannot do is that row's answer, never the whole upload's: an invoice the store
+ * refuses (too large) is `rejected` saying why, and one that other requests kept changing while
+ * this upload tried to write it is a `conflict`, to be uploaded again. An invoice a failed upload
+ * stored without its `created` step gets the step from the next upload of it, which answers
+ * `created` for it (the failed one never answered).
  */
 
 import * as z from "zod";
@@ -24,7 +30,11 @@ import { type FieldError, FieldErrorSchema, fieldErrorsOf } from "./problem.ts";
 
 export const UploadResultSchema = z.object({
   invoiceNumber: z.string().nullable(),
-  status: z.enum(["created", "updated", "unchanged", "rejected"]),
+  status: z
+    .enum(["created", "updated", "unchanged", "rejected", "conflict"])
+    .describe(
+      "conflict: other requests kept changing the invoice while this upload wrote it; upload it again",
+    ),
   row: z.number().int().optional().describe("the CSV row, for uploads that came as a file"),
   errors: z.array(FieldErrorSchema),
   reminderInFlight: ReminderInFlightSchema.optional(),
@@ -42,6 +52,7 @@ export const UploadSummarySchema = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   rejected: z.number().int(),
+  conflict: z.number().int(),
 });
 export type UploadSummary = z.infer<typeof UploadSummarySchema>;
 
@@ -51,7 +62,7 @@ export const UploadAnswerSchema = z.object({
 });
 
 export function summarise(results: readonly UploadResult[]): UploadSummary {
-  const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0, conflict: 0 };
   for (const result of results) summary[result.status] += 1;
   return summary;
 }
@@ -192,7 +203,7 @@ function answerOf(
   return { invoiceNumber: upload.invoiceNumber, status, row, errors };
 }
 
-/** One invoice, read and written on its own; a write that raced another change is decided again. */
+/** One invoice, answered as it would be in a larger upload. */
 export async function uploadInvoice(
   invoices: InvoiceStore,
   tenant: { id: string; policy: Policy },
@@ -201,11 +212,21 @@ export async function uploadInvoice(
   row?: number,
   wait?: UploadWait,
 ): Promise<UploadResult> {
-  const parsed = parse(input, row);
-  if (!parsed.ok) return parsed.result;
-  return writeUpload(invoices, tenant, parsed.upload, now, row, undefined, wait);
+  const [result] = await uploadInvoices(invoices, tenant, [{ input, row }], now, wait);
+  if (!result) throw new Error("the invoice went unanswered");
+  return result;
 }
 
+/**
+ * How long after an invoice's creation the upload that created it may still be writing its
+ * `created` step: API Gateway waits 30 s at most for the API Lambda, which stops at 10 s.
+ */
+const CREATION_SETTLES_MS = 60_000;
+
+/** How often a write that raced another change is decided again before the row is a `conflict`. */
+const WRITE_ATTEMPTS = 5;
+
+/** One invoice, read and written on its own; a write that raced another change is decided again. */
 async function writeUpload(
   invoices: InvoiceStore,
   tenant: { id: string; policy: Policy },
@@ -218,7 +239,7 @@ async function writeUpload(
   // `known` is the invoice as a batch read found it (null: not there); later attempts read afresh.
   let stored = known;
   let inFlight: ReminderInFlight | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
     let existing =
       stored === undefined ? await invoices.get(tenant.id, upload.invoiceNumber) : (stored ?? undefined);
     stored = undefined;
@@ -238,11 +259,12 @@ async function writeUpload(
         return answer("rejected", decision.errors);
       case "unchanged":
         return answer("unchanged");
-      case "create":
-        if ((await invoices.create(decision.invoice, decision.events, decision.next)) === "ok") {
-          return answer("created");
-        }
+      case "create": {
+        const created = await invoices.create(decision.invoice, decision.events, decision.next);
+        if (created === "ok") return answer("created");
+        if (created !== "conflict") return answer("rejected", [{ path: "", message: created.unstorable }]);
         break; // created by a concurrent upload a moment ago: compare with it instead
+      }
       case "update": {
         // A payment the export tells of gets its receipt, in the same write (as an API payment's does).
         const receipts = receiptEntries(decision.events, decision.before.version + 1);
@@ -256,7 +278,11 @@ async function writeUpload(
       }
     }
   }
-  throw new Error(`invoice ${upload.invoiceNumber} kept changing during the upload`);
+  const changing = `was changed by other requests each of the ${WRITE_ATTEMPTS} times this upload wrote it; upload it again`;
+  return {
+    ...answerOf(upload, row, "conflict", [{ path: "invoiceNumber", message: changing }]),
+    ...(inFlight ? { reminderInFlight: inFlight } : {}),
+  };
 }
 
 /**
@@ -274,6 +300,12 @@ export async function uploadInvoices(
   const parsed = items.map((item) => parse(item.input, item.row));
   const numbers = parsed.flatMap((p) => (p.ok ? [p.upload.invoiceNumber] : []));
   const stored = await invoices.getMany(tenant.id, numbers);
+  // Invoices an upload that failed half-way stored without their `created` step get it now; one
+  // created moments ago may be another upload's still writing its steps, and is left to it.
+  const settled = now.getTime() - CREATION_SETTLES_MS;
+  const completed = await invoices.completeCreations(
+    [...stored.values()].filter(({ invoice }) => Date.parse(invoice.createdAt) < settled),
+  );
   const results: (UploadResult | undefined)[] = parsed.map((p) => (p.ok ? undefined : p.result));
 
   const creates: {
@@ -290,14 +322,23 @@ export async function uploadInvoices(
     if (decision.kind === "create") creates.push({ index, upload: p.upload, decision });
     else if (decision.kind === "rejected")
       results[index] = answerOf(p.upload, row, "rejected", decision.errors);
-    else if (decision.kind === "unchanged") results[index] = answerOf(p.upload, row, "unchanged");
+    else if (decision.kind === "unchanged")
+      results[index] = answerOf(
+        p.upload,
+        row,
+        completed.has(p.upload.invoiceNumber) ? "created" : "unchanged",
+      );
     else others.push({ index, upload: p.upload, known: existing ?? null });
   }
 
   const outcomes = await invoices.createMany(creates.map(({ decision }) => decision));
   for (const [position, { index, upload }] of creates.entries()) {
-    if (outcomes[position] === "ok") results[index] = answerOf(upload, items[index]?.row, "created");
-    else others.push({ index, upload }); // created concurrently since the read: decided again
+    const outcome = outcomes[position];
+    const row = items[index]?.row;
+    if (outcome === "ok") results[index] = answerOf(upload, row, "created");
+    else if (outcome === undefined || outcome === "conflict") others.push({ index, upload });
+    // …created concurrently since the read: decided again; or refused by the store, this row alone.
+    else results[index] = answerOf(upload, row, "rejected", [{ path: "", message: outcome.unstorable }]);
   }
   await inParallel(others, 16, async ({ index, upload, known }) => {
     results[index] = await writeUpload(invoices, tenant, upload, now, items[index]?.row, known, wait);

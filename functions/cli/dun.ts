@@ -10,7 +10,7 @@ import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { moveInvoiceKeys } from "#adapters/dynamo/invoice-key-move.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
-import { MAX_CSV_ROWS } from "#api/csv-invoices.ts";
+import { MAX_SYNC_UPLOAD_ROWS } from "#api/sync-upload-limit.ts";
 import { canonicalLocale, SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
 import { INVOICE_STATES } from "#domain/vocabulary.ts";
 import { TEMPLATE_NAMES, type TemplateName } from "#rendering/email-data.ts";
@@ -164,7 +164,7 @@ program
   .option(
     "--chunk-size <invoices>",
     `invoices per request (default ${DEFAULT_LIMITS.rowsPerChunk})`,
-    wholeNumber(1, MAX_CSV_ROWS),
+    wholeNumber(1, MAX_SYNC_UPLOAD_ROWS),
   )
   .action((file: string, options: { format?: UploadFormat; chunkSize?: number }, command: Command) =>
     run(command, async (terminal) =>

@@ -281,6 +281,7 @@ const NO_ACTION: Record<Extract<NextAction, { kind: "none" }>["reason"], string>
   contact_failed: "cannot be emailed (contact failed): the ladder waits for a new address",
   in_collection: "is in collection: dun sends nothing more",
   ladder_complete: "has had every stage of its ladder: dun sends nothing more",
+  beyond_holiday_table: "would next be emailed after the last year of dun's public holiday table",
 };
 
 const WAKES: Record<Extract<NextAction, { kind: "wake" }>["reason"], string> = {

@@ -15,16 +15,17 @@
  */
 import { parse } from "csv-parse/sync";
 import { CSV_PARSE_OPTIONS, splitHeader } from "#api/csv-invoices.ts";
+import { MAX_SYNC_UPLOAD_ROWS } from "#api/sync-upload-limit.ts";
 import type { UploadResult } from "./api-client.ts";
 
 export type UploadLimits = {
-  /** Invoices per request: the API takes up to 10 000, and a smaller request shows progress sooner. */
+  /** Invoices per request: the API takes up to MAX_SYNC_UPLOAD_ROWS, and a smaller request shows progress sooner. */
   rowsPerChunk: number;
   /** Bytes per request, kept under the API's 5 500 000 with room to spare. */
   maxChunkBytes: number;
 };
 
-export const DEFAULT_LIMITS: UploadLimits = { rowsPerChunk: 1000, maxChunkBytes: 4_000_000 };
+export const DEFAULT_LIMITS: UploadLimits = { rowsPerChunk: MAX_SYNC_UPLOAD_ROWS, maxChunkBytes: 4_000_000 };
 
 /** Where an answer about one invoice points in the file: a CSV line, or a JSON array's index. */
 export type Place = { row?: number; index?: number };

@@ -4,9 +4,11 @@
  * whole file: every rejected row with its line in the file and the field at fault, then the count
  * of created, updated, unchanged and rejected invoices. Exit code 3 when any row was rejected.
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { bodyText } from "#api/body-text.ts";
 import { ApiError, type DunApi, type UploadResult, type UploadSummary } from "./api-client.ts";
-import { EXIT, type ExitCode, readText, type Terminal, UsageError, writeJson } from "./command.ts";
+import { CliError, EXIT, type ExitCode, type Terminal, UsageError, writeJson } from "./command.ts";
 import { progressOn } from "./progress.ts";
 import {
   type Place,
@@ -38,7 +40,7 @@ export async function uploadFile(
 ): Promise<ExitCode> {
   const { terminal } = deps;
   const format = options.format ?? formatOf(file);
-  const text = await readText(file);
+  const text = utf8Text(file, await readBytes(file), format);
   const plan = format === "csv" ? planCsvUpload(text, deps.limits) : planJsonUpload(text, deps.limits);
 
   const results: PlacedResult[] = [...plan.refused];
@@ -79,7 +81,33 @@ export async function uploadFile(
   const report: UploadReport = { file, results, summary: summarise(results) };
   if (terminal.json) writeJson(terminal.out, report);
   else writeReport(terminal, report, plan.items ?? results.length, format === "csv" ? "rows" : "invoices");
-  return report.summary.rejected > 0 ? EXIT.refused : EXIT.ok;
+  return report.summary.rejected + report.summary.conflict > 0 ? EXIT.refused : EXIT.ok;
+}
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The file as text, refused as the API refuses a body that is not UTF-8 (#api/body-text.ts): read
+ * leniently, a Windows-1252 export would go up with "\uFFFD" for every letter outside ASCII, which
+ * is valid UTF-8 that the API could no longer tell from the real thing.
+ */
+function utf8Text(file: string, bytes: Buffer, format: UploadFormat): string {
+  const text = bodyText(bytes);
+  if (text.ok) return text.text;
+  const where = `${format === "csv" ? "row" : "line"} ${text.notUtf8.line}`;
+  throw new CliError(
+    `${file} is not UTF-8: ${where} holds a byte that is not (byte ${text.notUtf8.offset}); ` +
+      (format === "csv"
+        ? 'it was saved in another encoding, such as Excel\'s plain "CSV" (Windows-1252): save it as "CSV UTF-8"'
+        : "save it as UTF-8"),
+    EXIT.refused,
+  );
 }
 
 function formatOf(file: string): UploadFormat {
@@ -114,7 +142,7 @@ function byPlace(a: PlacedResult, b: PlacedResult): number {
 }
 
 function summarise(results: readonly PlacedResult[]): UploadSummary {
-  const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const summary: UploadSummary = { created: 0, updated: 0, unchanged: 0, rejected: 0, conflict: 0 };
   for (const result of results) summary[result.status] += 1;
   return summary;
 }
@@ -127,17 +155,18 @@ function writeReport(
 ): void {
   const { out } = terminal;
   for (const result of report.results) {
-    if (result.status !== "rejected") continue;
+    if (result.status !== "rejected" && result.status !== "conflict") continue;
     const where = placeText(result);
     for (const error of result.errors) {
       const field = fieldOf(error.path, result.index);
       out.write(`${where}: ${field ? `${field}: ` : ""}${error.message}\n`);
     }
   }
-  const { created, updated, unchanged, rejected } = report.summary;
+  const { created, updated, unchanged, rejected, conflict } = report.summary;
   out.write(
     `${report.file}: ${count} ${count === 1 ? unit.slice(0, -1) : unit}: ` +
-      `${created} created, ${updated} updated, ${unchanged} unchanged, ${rejected} rejected\n`,
+      `${created} created, ${updated} updated, ${unchanged} unchanged, ${rejected} rejected` +
+      `${conflict > 0 ? `, ${conflict} in conflict (upload them again)` : ""}\n`,
   );
 }
 

@@ -7,6 +7,7 @@ import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import { bodyText } from "#api/body-text.ts";
 import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
 import { problem } from "#api/problem.ts";
 import { readEnvironment } from "./environment.ts";
@@ -25,17 +26,17 @@ const deps: ApiDeps = {
 export function requestOf(event: APIGatewayProxyEventV2): HttpRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  // A body API Gateway hands over base64-encoded is bytes, read as UTF-8 strictly (body-text.ts).
+  const text =
+    event.body === undefined || !event.isBase64Encoded
+      ? { ok: true as const, text: event.body }
+      : bodyText(Buffer.from(event.body, "base64"));
   return {
     method: event.requestContext.http.method.toUpperCase(),
     rawPath: event.rawPath,
     query: event.queryStringParameters ?? {},
     headers,
-    body:
-      event.body === undefined
-        ? undefined
-        : event.isBase64Encoded
-          ? Buffer.from(event.body, "base64").toString("utf8")
-          : event.body,
+    ...(text.ok ? { body: text.text } : { body: undefined, notUtf8: text.notUtf8 }),
   };
 }
 

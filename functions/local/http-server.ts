@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { bodyText } from "#api/body-text.ts";
 import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
 import { type ApiResponse, problem } from "#api/problem.ts";
 import { MAX_BODY_BYTES } from "#api/request-body.ts";
@@ -76,7 +77,8 @@ async function serve(
 }
 
 /** The request as API Gateway's payload format 2.0 gives it to the Lambda handler. */
-function requestOf(incoming: IncomingMessage, body: string | undefined): HttpRequest {
+function requestOf(incoming: IncomingMessage, bytes: Buffer | undefined): HttpRequest {
+  const text = bytes === undefined ? { ok: true as const, text: undefined } : bodyText(bytes);
   const target = incoming.url ?? "/";
   const queryAt = target.indexOf("?");
   const headers: Record<string, string | undefined> = {};
@@ -89,18 +91,18 @@ function requestOf(incoming: IncomingMessage, body: string | undefined): HttpReq
     rawPath: queryAt === -1 ? target : target.slice(0, queryAt),
     query: queryAt === -1 ? {} : Object.fromEntries(new URLSearchParams(target.slice(queryAt + 1))),
     headers,
-    body,
+    ...(text.ok ? { body: text.text } : { body: undefined, notUtf8: text.notUtf8 }),
   };
 }
 
 const TOO_LARGE = Symbol("too large");
 
 /**
- * The body as UTF-8 text, undefined when there is none (as the Lambda event has it), or TOO_LARGE
+ * The body's bytes, undefined when there is none (as the Lambda event has it), or TOO_LARGE
  * as soon as it passes `limit` bytes. What comes after that is let through unread rather than
  * refused at the socket: a client still sending its body would otherwise never see the 413.
  */
-function readBody(incoming: IncomingMessage, limit: number): Promise<string | undefined | typeof TOO_LARGE> {
+function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | undefined | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
     const discardRest = () => {
       incoming.removeAllListeners("data");
@@ -118,7 +120,7 @@ function readBody(incoming: IncomingMessage, limit: number): Promise<string | un
       }
       chunks.push(chunk);
     });
-    incoming.on("end", () => resolve(size === 0 ? undefined : Buffer.concat(chunks).toString("utf8")));
+    incoming.on("end", () => resolve(size === 0 ? undefined : Buffer.concat(chunks)));
     incoming.on("error", reject);
   });
 }

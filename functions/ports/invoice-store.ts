@@ -40,6 +40,8 @@ export type StoredInvoice = {
   releasedClaims?: Claim[];
   /** The timeline step of the last change an SES event made (see save's `eventStep`). */
   lastEventStep?: EventStep;
+  /** The invoice's `created` step, kept with it so that an upload can complete one a failure left without it. */
+  createdStep?: EventStep;
 };
 
 /** A timeline step named by what caused it (an SES event), so that it can be written again by a retry of its cause. */
@@ -48,6 +50,9 @@ export type EventStep = { key: string; events: TimelineEvent[] };
 /** When the invoice next needs the dispatcher; undefined takes it off the due index. */
 export type NextSlot = Date | undefined;
 export type WriteOutcome = "ok" | "conflict";
+/** A new invoice the store refused as it is (too large an item, a value it cannot hold): why, for the client. */
+export type Unstorable = { unstorable: string };
+export type CreateOutcome = WriteOutcome | Unstorable;
 
 /** A new invoice as an upload stores it: the invoice, its first timeline step and its first slot. */
 export type NewInvoice = { invoice: Invoice; events: TimelineEvent[]; next: NextSlot };
@@ -64,9 +69,17 @@ export interface InvoiceRecords {
   get(tenantId: string, invoiceNumber: string): Promise<StoredInvoice | undefined>;
   /** Many invoices by number, as a large upload needs them. */
   getMany(tenantId: string, invoiceNumbers: readonly string[]): Promise<Map<string, StoredInvoice>>;
-  /** A new invoice; `conflict` when one with that number exists already. */
-  create(invoice: Invoice, events: TimelineEvent[], next: NextSlot): Promise<WriteOutcome>;
-  createMany(entries: readonly NewInvoice[]): Promise<WriteOutcome[]>;
+  /**
+   * A new invoice with its `created` step; `conflict` when one with that number exists already,
+   * `unstorable` when the store will not take it as it is.
+   */
+  create(invoice: Invoice, events: TimelineEvent[], next: NextSlot): Promise<CreateOutcome>;
+  createMany(entries: readonly NewInvoice[]): Promise<CreateOutcome[]>;
+  /**
+   * Writes the `created` step of each of these invoices that is missing from its timeline (an upload
+   * that failed between storing the invoice and its step), and names the invoices it wrote one for.
+   */
+  completeCreations(stored: readonly StoredInvoice[]): Promise<Set<string>>;
   /**
    * Saves a change that sends nothing, if nobody changed the invoice since `before` was read. While
    * a claim stands only news about sent emails may be saved (`whileClaimed`).

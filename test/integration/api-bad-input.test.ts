@@ -12,6 +12,7 @@ import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProblemSchema, type ProblemStatus } from "#api/problem.ts";
 import { MAX_ACTION_BODY_BYTES, MAX_BODY_BYTES } from "#api/request-body.ts";
+import { MAX_SYNC_UPLOAD_ROWS } from "#api/sync-upload-limit.ts";
 import type { UploadResult } from "#api/upload-invoices.ts";
 import type { InvoiceInput } from "#domain/invoice/invoice-input.ts";
 import { DEFAULT_POLICY_INPUT } from "#domain/ladder/policy.ts";
@@ -125,7 +126,7 @@ function csvRow(overrides: Record<string, string> = {}, columns: readonly string
 const csv = (...lines: string[]) => `${lines.join("\n")}\n`;
 
 /** Valid invoices, one more than an upload may hold. */
-const TOO_MANY = 10_001;
+const TOO_MANY = MAX_SYNC_UPLOAD_ROWS + 1;
 
 // ——— POST /v1/invoices, one JSON invoice ———
 
@@ -468,7 +469,7 @@ const INVOICE_ARRAY: BadRequest[] = [
     name: `refuses an array of ${TOO_MANY} valid invoices as too many for one upload`,
     body: json(Array.from({ length: TOO_MANY }, (_, n) => anInvoiceInput({ invoiceNumber: `BULK-${n}` }))),
     status: 413,
-    problem: { limit: 10_000 },
+    problem: { limit: MAX_SYNC_UPLOAD_ROWS },
   },
 ];
 
@@ -551,7 +552,7 @@ const CSV_FILES: BadRequest[] = [
       ...Array.from({ length: TOO_MANY }, (_, n) => csvRow({ invoiceNumber: `CSV-BULK-${n}` })),
     ),
     status: 413,
-    problem: { limit: 10_000 },
+    problem: { limit: MAX_SYNC_UPLOAD_ROWS },
   },
 
   // Every row bad on its own.
@@ -1251,7 +1252,13 @@ describe("an upload with good and bad invoices", () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body).summary).toEqual({ created: 1, updated: 0, unchanged: 0, rejected: 1 });
+    expect(JSON.parse(response.body).summary).toEqual({
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      rejected: 1,
+      conflict: 0,
+    });
     const after = await everyItem();
     const added = after.filter((item) => !before.some((old) => json(old) === json(item)));
     expect(added.map((item) => [item.pk?.S, item.sk?.S?.replace(/^EVENT#.*/, "EVENT#…")])).toEqual([

@@ -109,6 +109,30 @@ describe("the HTTP API Lambda handler", () => {
     expect(JSON.parse(read.body ?? "")).toMatchObject({ invoiceNumber: "2026/9", status: "open" });
   });
 
+  it("refuses a base64-encoded CSV that is not UTF-8, naming its row, rather than reading it leniently", async () => {
+    const { handler } = await import("../../functions/handlers/api.ts");
+    const csv =
+      "invoiceNumber;currency;amount;issueDate;dueDate;customer.name;customer.email;customer.locale;customer.country;customer.type\n" +
+      "W1252-9;EUR;100,00;2026-11-01;2026-11-16;M\u00fcller GmbH;ap@mueller.example;de-DE;DE;business\n";
+
+    // Windows-1252 bytes, as API Gateway hands a body over base64-encoded.
+    const bytes = Buffer.from(Uint8Array.from(csv, (character) => character.charCodeAt(0)));
+    const answer = await handler({
+      ...gatewayEvent({
+        method: "POST",
+        rawPath: "/v1/invoices",
+        headers: { authorization: `Bearer ${key}`, "content-type": "text/csv" },
+      }),
+      body: bytes.toString("base64"),
+      isBase64Encoded: true,
+    });
+
+    expect(answer.statusCode).toBe(422);
+    expect(JSON.parse(answer.body ?? "").errors).toEqual([
+      { path: "row 2", message: expect.stringContaining('"CSV UTF-8"') },
+    ]);
+  });
+
   it("answers a failure inside with a bare 500 that names nothing of dun's insides", async () => {
     // Arrange: a key whose tenant item is damaged, so that reading it throws.
     const { handler } = await import("../../functions/handlers/api.ts");

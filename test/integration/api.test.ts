@@ -46,7 +46,7 @@ describe("uploading invoices", () => {
     // Assess
     expect(created.body).toEqual({
       results: [{ invoiceNumber: "A-1", status: "created", errors: [] }],
-      summary: { created: 1, updated: 0, unchanged: 0, rejected: 0 },
+      summary: { created: 1, updated: 0, unchanged: 0, rejected: 0, conflict: 0 },
     });
     expect(again.body.results[0].status).toBe("unchanged");
     expect(changed.body.results[0].status).toBe("updated");

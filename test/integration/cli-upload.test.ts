@@ -163,7 +163,13 @@ describe("dun upload, a CSV file bigger than one request", () => {
     const wholeReport = JSON.parse(whole.out.text) as UploadReport;
     expect(chunkedReport.results).toHaveLength(95);
     expect(chunkedReport).toEqual(wholeReport);
-    expect(chunkedReport.summary).toEqual({ created: 91, updated: 0, unchanged: 0, rejected: 4 });
+    expect(chunkedReport.summary).toEqual({
+      created: 91,
+      updated: 0,
+      unchanged: 0,
+      rejected: 4,
+      conflict: 0,
+    });
     expect(chunked.err.text).toBe("");
   });
 
@@ -363,7 +369,7 @@ describe("dun upload, JSON", () => {
       status: "rejected",
       errors: [{ path: "invoiceNumber", message: "JS-3 is already at [3] in this upload" }],
     });
-    expect(report.summary).toEqual({ created: 24, updated: 0, unchanged: 0, rejected: 2 });
+    expect(report.summary).toEqual({ created: 24, updated: 0, unchanged: 0, rejected: 2, conflict: 0 });
   });
 
   it("uploads a lone invoice, and a rejected one is a rejected row, not a failure of the command", async () => {
@@ -407,6 +413,27 @@ describe("dun upload, JSON", () => {
     );
     expect(code).toBe(EXIT.failed);
     expect(missing.err.text).toMatch(/^dun: cannot read .*missing\.csv: ENOENT/);
+  });
+
+  it("refuses a file that is not UTF-8, naming its row, and sends none of it", async () => {
+    // Prepare: Excel's plain "CSV" (Windows-1252) of a German customer's name on line 2
+    const at = path.join(dir, "excel-1252.csv");
+    const text = `${HEADER}\r\nW1252-1;EUR;100,00;2026-11-01;2026-11-16;nein;M\u00fcller & S\u00f6hne GmbH;ap@mueller.example;de-DE;DE;business\r\n`;
+    await writeFile(
+      at,
+      Uint8Array.from(text, (character) => character.charCodeAt(0)),
+    );
+    const io = terminal();
+
+    // Act
+    const code = await runCommand(io, () => uploadFile({ api: client("a"), terminal: io }, at));
+
+    // Assess
+    expect(code).toBe(EXIT.refused);
+    expect(io.err.text).toMatch(
+      /^dun: .*excel-1252\.csv is not UTF-8: row 2 holds a byte that is not .*"CSV UTF-8"/,
+    );
+    expect((await api.call("GET", "/v1/invoices/W1252-1")).status).toBe(404);
   });
 });
 

@@ -90,7 +90,7 @@ describe("requests and answers", () => {
     // Assess
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
-      summary: { created: 5, updated: 0, unchanged: 0, rejected: 0 },
+      summary: { created: 5, updated: 0, unchanged: 0, rejected: 0, conflict: 0 },
     });
     const danish = await send("/v1/invoices/2026-1002");
     expect(await danish.json()).toMatchObject({ customer: { name: "Havnegade Køkken ApS" } });

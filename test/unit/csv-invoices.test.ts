@@ -372,8 +372,7 @@ describe("the size of a file", () => {
         {
           row: null,
           path: "",
-          message:
-            "the file has more than 10000 rows, the most one upload may hold; split it into several files",
+          message: "the file has more than 10000 rows, the most one request may hold",
         },
       ],
     });

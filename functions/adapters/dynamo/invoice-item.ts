@@ -23,6 +23,7 @@ const InvoiceItemSchema = z.object({
   alerts: z.record(z.string(), OutboxEntrySchema).optional(),
   releasedClaims: z.array(ClaimSchema).optional(),
   lastEventStep: z.object({ key: z.string(), events: z.array(z.unknown()) }).optional(),
+  createdStep: z.object({ key: z.string(), events: z.array(z.unknown()) }).optional(),
 });
 
 /** An invoice item as read: validated, its version on the invoice, and what is kept beside it. */
@@ -38,6 +39,10 @@ export function storedInvoiceOf(Item: Record<string, unknown>): StoredInvoice {
     lastEventStep: item.lastEventStep && {
       key: item.lastEventStep.key,
       events: item.lastEventStep.events as TimelineEvent[],
+    },
+    createdStep: item.createdStep && {
+      key: item.createdStep.key,
+      events: item.createdStep.events as TimelineEvent[],
     },
   };
 }
@@ -149,10 +154,15 @@ export function timelineItem(invoice: Invoice, events: TimelineEvent[], key: str
   return { pk: timelinePartition(invoice.tenantId, invoice.invoiceNumber), sk: `EVENT#${key}`, events };
 }
 
+/** The key of a change's timeline step: its time and the version it made. */
+export function stepKey(invoice: Invoice, events: TimelineEvent[]): string {
+  const at = events[0]?.at ?? invoice.updatedAt;
+  return `${at}#v${String(invoice.version).padStart(6, "0")}`;
+}
+
 /** The timeline item of a change, keyed by its time and the version it made. */
 export function timelineStep(invoice: Invoice, events: TimelineEvent[]) {
-  const at = events[0]?.at ?? invoice.updatedAt;
-  return timelineItem(invoice, events, `${at}#v${String(invoice.version).padStart(6, "0")}`);
+  return timelineItem(invoice, events, stepKey(invoice, events));
 }
 
 /**

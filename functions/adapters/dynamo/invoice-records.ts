@@ -8,6 +8,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/li
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import type {
+  CreateOutcome,
   EventStep,
   InvoiceRecords,
   NewInvoice,
@@ -20,6 +21,7 @@ import {
   appendTimeline,
   dueSlot,
   invoiceAttributes,
+  stepKey,
   storedInvoiceOf,
   timelineItem,
   timelineStep,
@@ -31,6 +33,7 @@ import {
   chunks,
   conditional,
   inParallel,
+  isValidationFailure,
   PARALLEL_WRITES,
   readBatch,
   type TableContext,
@@ -53,8 +56,8 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
     },
 
     /** A new invoice; `conflict` when one with that number exists already. */
-    async create(invoice: Invoice, events: TimelineEvent[], next: NextSlot): Promise<WriteOutcome> {
-      const outcome = await putNew(table, invoice, next);
+    async create(invoice: Invoice, events: TimelineEvent[], next: NextSlot): Promise<CreateOutcome> {
+      const outcome = await putNew(table, invoice, events, next);
       if (outcome === "ok") await appendTimeline(table, invoice, events);
       return outcome;
     },
@@ -77,11 +80,14 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
      * Many new invoices at once. Each invoice is its own conditional put, many in flight at a time:
      * BatchWriteItem takes no conditions, and an unconditional put could overwrite an invoice that a
      * concurrent upload created and the dispatcher already emailed. Their timeline steps, which are
-     * safe to write twice, then go 25 to a BatchWriteItem. `conflict` for an invoice that exists.
+     * safe to write twice, then go 25 to a BatchWriteItem. `conflict` for an invoice that exists,
+     * `unstorable` for one DynamoDB refuses (the others are stored all the same). Each invoice item
+     * holds its own `created` step, so that an upload that fails before the steps are written
+     * leaves what the next upload of the invoices completes (completeCreations).
      */
-    async createMany(entries: readonly NewInvoice[]): Promise<WriteOutcome[]> {
-      const outcomes = await inParallel(entries, PARALLEL_WRITES, ({ invoice, next }) =>
-        putNew(table, invoice, next),
+    async createMany(entries: readonly NewInvoice[]): Promise<CreateOutcome[]> {
+      const outcomes = await inParallel(entries, PARALLEL_WRITES, ({ invoice, events, next }) =>
+        putNew(table, invoice, events, next),
       );
       const steps = entries.flatMap(({ invoice, events }, index) =>
         outcomes[index] === "ok" && events.length > 0 ? [timelineStep(invoice, events)] : [],
@@ -90,6 +96,52 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
         writeBatch(table, batch),
       );
       return outcomes;
+    },
+
+    /**
+     * Reads whether each invoice's kept `created` step is in its timeline (100 keys to a strongly
+     * consistent BatchGetItem, keys only) and writes those that are not: what an upload that failed
+     * after storing the invoices left undone. The step is the same item either way, so writing one
+     * that a concurrent upload has just written changes nothing.
+     */
+    async completeCreations(stored: readonly StoredInvoice[]): Promise<Set<string>> {
+      const kept = stored.flatMap(({ invoice, createdStep }) =>
+        createdStep
+          ? [
+              {
+                number: invoice.invoiceNumber,
+                item: timelineItem(invoice, createdStep.events, createdStep.key),
+              },
+            ]
+          : [],
+      );
+      const present = new Set<string>();
+      for (const batch of chunks(kept, BATCH_GET_LIMIT)) {
+        let keys: Record<string, unknown>[] | undefined = batch.map(({ item }) => ({
+          pk: item.pk,
+          sk: item.sk,
+        }));
+        for (let attempt = 0; keys && keys.length > 0; attempt++) {
+          if (attempt > 0) await unprocessedPause(attempt);
+          const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await table.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [table.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: "pk, sk" },
+              },
+            }),
+          );
+          for (const found of Responses?.[table.tableName] ?? []) present.add(`${found.pk}\u0000${found.sk}`);
+          keys = UnprocessedKeys?.[table.tableName]?.Keys;
+        }
+      }
+      const missing = kept.filter(({ item }) => !present.has(`${item.pk}\u0000${item.sk}`));
+      await inParallel(chunks(missing, BATCH_WRITE_LIMIT), PARALLEL_WRITES / 4, (batch) =>
+        writeBatch(
+          table,
+          batch.map(({ item }) => item),
+        ),
+      );
+      return new Set(missing.map(({ number }) => number));
     },
 
     /**
@@ -173,20 +225,39 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
   };
 }
 
-/** The invoice item, only if no invoice of that number exists. */
-function putNew(table: TableContext, invoice: Invoice, next: NextSlot): Promise<WriteOutcome> {
-  return conditional(() =>
-    table.client.send(
-      new PutCommand({
-        TableName: table.tableName,
-        Item: {
-          ...invoiceKey(invoice.tenantId, invoice.invoiceNumber),
-          ...invoiceAttributes(table, invoice, next),
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    ),
-  );
+/**
+ * The invoice item with its `created` step, only if no invoice of that number exists; an item
+ * DynamoDB refuses as it is (over 400 KB, a value it cannot hold) is `unstorable`, with why.
+ */
+async function putNew(
+  table: TableContext,
+  invoice: Invoice,
+  events: TimelineEvent[],
+  next: NextSlot,
+): Promise<CreateOutcome> {
+  try {
+    return await conditional(() =>
+      table.client.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: {
+            ...invoiceKey(invoice.tenantId, invoice.invoiceNumber),
+            ...invoiceAttributes(table, invoice, next),
+            ...(events.length > 0 ? { createdStep: { key: stepKey(invoice, events), events } } : {}),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isValidationFailure(error)) throw error;
+    // DynamoDB's own words name its limits and attributes, not the invoice's fields: said plainly instead.
+    return {
+      unstorable: /size/i.test(error.message)
+        ? "is too large to store: an invoice may take at most 400 KB, lines and customer included"
+        : "cannot be stored as it is: a value in it is one the database does not accept",
+    };
+  }
 }
 
 /** An SES event's timeline step; writing it again writes the same item. */

@@ -4,7 +4,7 @@
  * backoff for what a batch hands back unprocessed.
  */
 
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -58,6 +58,14 @@ export const unprocessedPause = (attempt: number) =>
 /** A write whose condition failed: the SDK's own exception class, as DynamoDB's answer is parsed into it. */
 export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
   return error instanceof ConditionalCheckFailedException;
+}
+
+/**
+ * A request DynamoDB refused as invalid (an item over 400 KB, say). The SDK models no class of its
+ * own for it: it is a DynamoDBServiceException named ValidationException.
+ */
+export function isValidationFailure(error: unknown): error is DynamoDBServiceException {
+  return error instanceof DynamoDBServiceException && error.name === "ValidationException";
 }
 
 /** SET and REMOVE clauses joined into one UpdateExpression. */

@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import { compareDates } from "#domain/calendar/iso-date.ts";
+import { SchedulableDateSchema } from "#domain/calendar/schedulable-date.ts";
 import { CurrencyCodeSchema } from "#domain/money/currency.ts";
 import { type MoneyParseError, parseAmount } from "#domain/money/money.ts";
 import {
@@ -76,7 +77,7 @@ export const InvoiceInputSchema = z
     amount: DecimalTextSchema,
     amountPaid: DecimalTextSchema.optional(),
     issueDate: IsoDateSchema,
-    dueDate: IsoDateSchema,
+    dueDate: SchedulableDateSchema,
     customer: CustomerInputSchema,
     paymentReference: z
       .string()

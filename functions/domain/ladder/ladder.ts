@@ -7,6 +7,7 @@
  * a payment that arrived a second earlier stops the email.
  */
 import { type BusinessCalendar, nextBusinessTime } from "#domain/calendar/business-time.ts";
+import { HolidaysNotTabled } from "#domain/calendar/holidays.ts";
 import { addDays, daysBetween, type IsoDate, maxDate } from "#domain/calendar/iso-date.ts";
 import { instantAt, localDateOf } from "#domain/calendar/zoned-time.ts";
 import {
@@ -83,7 +84,9 @@ export type NoActionReason =
   | "disputed"
   | "contact_failed"
   | "in_collection"
-  | "ladder_complete";
+  | "ladder_complete"
+  /** Its next moment falls in a year the holiday table does not reach (see decideNextAction). */
+  | "beyond_holiday_table";
 
 export type WakeReason = "pause_ends" | "promise_due" | "installment_overdue" | "awaiting_delivery";
 
@@ -122,7 +125,23 @@ function startOfDay(date: IsoDate, calendar: BusinessCalendar): Date {
   return instantAt(date, 0, calendar.timeZone);
 }
 
+/**
+ * What happens next. An invoice whose next business moment lies past the holiday table's last year
+ * (a due date late in that year, or one stored before such dates were refused at the API) has
+ * nothing to schedule, and says so, rather than throwing in every handler that asks about it: the
+ * sender, the events, every API answer. It is asked again whenever it changes, so a deploy with a
+ * longer table and any change to it (a re-upload does) put it back on the ladder.
+ */
 export function decideNextAction(invoice: Invoice, policy: Policy, now: Date): NextAction {
+  try {
+    return decideWithBackoff(invoice, policy, now);
+  } catch (error) {
+    if (error instanceof HolidaysNotTabled) return { kind: "none", reason: "beyond_holiday_table" };
+    throw error;
+  }
+}
+
+function decideWithBackoff(invoice: Invoice, policy: Policy, now: Date): NextAction {
   const action = decideAsIfUnblocked(invoice, policy, now);
   const blocked = invoice.sendBlocked;
   if (action.kind !== "send" || blocked === undefined) return action;
