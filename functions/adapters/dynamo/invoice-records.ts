@@ -115,25 +115,12 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
             ]
           : [],
       );
-      const present = new Set<string>();
-      for (const batch of chunks(kept, BATCH_GET_LIMIT)) {
-        let keys: Record<string, unknown>[] | undefined = batch.map(({ item }) => ({
-          pk: item.pk,
-          sk: item.sk,
-        }));
-        for (let attempt = 0; keys && keys.length > 0; attempt++) {
-          if (attempt > 0) await unprocessedPause(attempt);
-          const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await table.client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [table.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: "pk, sk" },
-              },
-            }),
-          );
-          for (const found of Responses?.[table.tableName] ?? []) present.add(`${found.pk}\u0000${found.sk}`);
-          keys = UnprocessedKeys?.[table.tableName]?.Keys;
-        }
-      }
+      const found = await readBatch(
+        table,
+        kept.map(({ item }) => ({ pk: item.pk, sk: item.sk })),
+        { consistent: true, parallel: 1, projection: "pk, sk" },
+      );
+      const present = new Set(found.map((item) => `${item.pk}\u0000${item.sk}`));
       const missing = kept.filter(({ item }) => !present.has(`${item.pk}\u0000${item.sk}`));
       await inParallel(chunks(missing, BATCH_WRITE_LIMIT), PARALLEL_WRITES / 4, (batch) =>
         writeBatch(

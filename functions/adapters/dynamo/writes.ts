@@ -109,7 +109,7 @@ export async function writeBatch(table: TableContext, items: Record<string, unkn
 export async function readBatch(
   table: TableContext,
   keys: readonly Record<string, unknown>[],
-  options: { consistent: boolean; parallel: number },
+  options: { consistent: boolean; parallel: number; projection?: string },
 ): Promise<Record<string, unknown>[]> {
   const batches = await inParallel(chunks(keys, BATCH_GET_LIMIT), options.parallel, async (batch) => {
     const found: Record<string, unknown>[] = [];
@@ -118,7 +118,13 @@ export async function readBatch(
       if (attempt > 0) await unprocessedPause(attempt);
       const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await table.client.send(
         new BatchGetCommand({
-          RequestItems: { [table.tableName]: { Keys: pending, ConsistentRead: options.consistent } },
+          RequestItems: {
+            [table.tableName]: {
+              Keys: pending,
+              ConsistentRead: options.consistent,
+              ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+            },
+          },
         }),
       );
       found.push(...(Responses?.[table.tableName] ?? []));
