@@ -1244,7 +1244,10 @@ describe("an upload with good and bad invoices", () => {
     // Prepare
     const good = anInvoiceInput({ invoiceNumber: "MIX-GOOD" });
     const bad = { ...anInvoiceInput({ invoiceNumber: "MIX-BAD" }), amount: "-5.00" };
-    const before = await everyItem();
+    // The report totals the good invoice adds to change with it (report-totals.test.ts shows how).
+    const invoiceItems = async () =>
+      (await everyItem()).filter((item) => !/#(DUEDATES|CUSTOMERS)#/.test(item.pk?.S ?? ""));
+    const before = await invoiceItems();
 
     // Act
     const response = await send({ body: json([good, bad]) });
@@ -1252,7 +1255,7 @@ describe("an upload with good and bad invoices", () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body).summary).toEqual({ created: 1, updated: 0, unchanged: 0, rejected: 1 });
-    const after = await everyItem();
+    const after = await invoiceItems();
     const added = after.filter((item) => !before.some((old) => json(old) === json(item)));
     expect(added.map((item) => [item.pk?.S, item.sk?.S?.replace(/^EVENT#.*/, "EVENT#…")])).toEqual([
       ["TENANT#tenant-a", "INVOICE#MIX-GOOD"],

@@ -25,6 +25,7 @@ import {
   versionedChange,
 } from "./invoice-item.ts";
 import { invoiceKey, timelinePartition } from "./keys.ts";
+import { writeInvoice } from "./report-totals.ts";
 import { conditional, type TableContext, updateExpression } from "./writes.ts";
 
 export const SentMarkerSchema = z.object({ messageId: z.string(), recipients: z.array(z.string()) });
@@ -47,9 +48,11 @@ export function claimRecords(table: TableContext): ClaimRecords {
       // sender that cannot finish moves it to the claim's stale time instead (holdClaim), so that the
       // dispatcher brings the invoice back to be settled (stale-claim.ts); two index writes saved on
       // every email that goes well.
-      const outcome = await conditional(() =>
-        table.client.send(
-          new UpdateCommand({
+      // A timed transition applied here (a promise that lapsed) can change the report totals.
+      const outcome = await writeInvoice(
+        table,
+        {
+          Update: {
             TableName: table.tableName,
             Key: invoiceKey(before.tenantId, before.invoiceNumber),
             UpdateExpression: updateExpression(
@@ -64,8 +67,10 @@ export function claimRecords(table: TableContext): ClaimRecords {
               ":read": before.version,
               ":next": before.version + 1,
             },
-          }),
-        ),
+          },
+        },
+        before,
+        after,
       );
       if (outcome === "ok") await appendTimeline(table, { ...after, version: before.version + 1 }, events);
       return outcome;
@@ -86,9 +91,11 @@ export function claimRecords(table: TableContext): ClaimRecords {
         releasedClaims: input.releasedClaims?.slice(-RELEASED_CLAIMS_KEPT),
       });
       if (claimId !== undefined) values[":claimId"] = claimId;
-      const outcome = await conditional(() =>
-        table.client.send(
-          new UpdateCommand({
+      // A hand-over recorded here puts the customer on credit hold.
+      const outcome = await writeInvoice(
+        table,
+        {
+          Update: {
             TableName: table.tableName,
             Key: invoiceKey(before.tenantId, before.invoiceNumber),
             UpdateExpression: updateExpression(set, [
@@ -103,8 +110,10 @@ export function claimRecords(table: TableContext): ClaimRecords {
               ...(claimId !== undefined ? { "#claim": "claim" } : {}),
             },
             ExpressionAttributeValues: values,
-          }),
-        ),
+          },
+        },
+        before,
+        after,
       );
       if (outcome === "ok")
         await appendTimeline(table, { ...after, version: before.version + 1 }, input.events);

@@ -9,7 +9,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
@@ -32,11 +31,11 @@ import {
   versionedChange,
 } from "./invoice-item.ts";
 import { invoiceKey, timelinePartition } from "./keys.ts";
+import { writeInvoice } from "./report-totals.ts";
 import {
   BATCH_GET_LIMIT,
   BATCH_WRITE_LIMIT,
   chunks,
-  conditional,
   inParallel,
   PARALLEL_WRITES,
   type TableContext,
@@ -142,9 +141,10 @@ export function invoiceRecords(table: TableContext): InvoiceRecords {
         alerts: options.alerts,
         lastEventStep: eventStep,
       });
-      const outcome = await conditional(() =>
-        table.client.send(
-          new UpdateCommand({
+      const outcome = await writeInvoice(
+        table,
+        {
+          Update: {
             TableName: table.tableName,
             Key: invoiceKey(before.tenantId, before.invoiceNumber),
             UpdateExpression: updateExpression(set, slot.remove),
@@ -155,8 +155,10 @@ export function invoiceRecords(table: TableContext): InvoiceRecords {
               ? { "#invoice": "invoice", "#version": "version" }
               : { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
             ExpressionAttributeValues: values,
-          }),
-        ),
+          },
+        },
+        before,
+        after,
       );
       if (outcome === "ok") {
         if (eventStep) await putEventStep(table, after, eventStep);
@@ -238,19 +240,22 @@ export function invoiceRecords(table: TableContext): InvoiceRecords {
   };
 }
 
-/** The invoice item, only if no invoice of that number exists. */
+/** The invoice item, only if no invoice of that number exists; with its contribution to the report totals. */
 function putNew(table: TableContext, invoice: Invoice, next: NextSlot): Promise<WriteOutcome> {
-  return conditional(() =>
-    table.client.send(
-      new PutCommand({
+  return writeInvoice(
+    table,
+    {
+      Put: {
         TableName: table.tableName,
         Item: {
           ...invoiceKey(invoice.tenantId, invoice.invoiceNumber),
           ...invoiceAttributes(table, invoice, next),
         },
         ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    ),
+      },
+    },
+    undefined,
+    invoice,
   );
 }
 

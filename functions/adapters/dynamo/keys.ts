@@ -30,3 +30,40 @@ export function dueShardOf(tenantId: string, invoiceNumber: string): string {
 export function allDueShards(): string[] {
   return Array.from({ length: DUE_SHARDS }, (_, shard) => `DUE#${String(shard).padStart(2, "0")}`);
 }
+
+/**
+ * The report totals (report-totals.ts) are write-sharded like the due index: an invoice always adds
+ * to the totals of its own shard, so that a large tenant's writes spread over 8 partitions (and 8
+ * items per due date or customer) instead of one, and a report reads 8 partitions whatever the
+ * number of invoices.
+ */
+export const TOTALS_SHARDS = 8;
+
+export function totalsShardOf(tenantId: string, invoiceNumber: string): number {
+  const digest = createHash("sha256").update(`totals\u0000${tenantId}\u0000${invoiceNumber}`).digest();
+  return (digest[0] ?? 0) % TOTALS_SHARDS;
+}
+
+export function allTotalsShards(): number[] {
+  return Array.from({ length: TOTALS_SHARDS }, (_, shard) => shard);
+}
+
+/** What is owed by due date: one item per currency, due date and time zone in each shard. */
+export const dueDateTotalsPartition = (tenantId: string, shard: number) =>
+  `TENANT#${tenantId}#DUEDATES#${shard}`;
+export const dueDateTotalKey = (
+  tenantId: string,
+  shard: number,
+  total: { currency: string; dueDate: string; timeZone: string },
+) => ({
+  pk: dueDateTotalsPartition(tenantId, shard),
+  sk: `DUE#${total.currency}#${total.dueDate}#${total.timeZone}`,
+});
+
+/** A customer's counts, names and credit-hold reasons: one item per customer in each shard. */
+export const customerTotalsPartition = (tenantId: string, shard: number) =>
+  `TENANT#${tenantId}#CUSTOMERS#${shard}`;
+export const customerTotalKey = (tenantId: string, shard: number, customerId: string) => ({
+  pk: customerTotalsPartition(tenantId, shard),
+  sk: `CUSTOMER#${customerId}`,
+});
