@@ -8,6 +8,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { MAX_CSV_ROWS } from "#api/csv-invoices.ts";
 import { canonicalLocale, SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
@@ -41,6 +42,7 @@ import {
 } from "./redrive.ts";
 import { runCommand } from "./run.ts";
 import { putTenant } from "./tenant.ts";
+import { rebuildTotals } from "./totals.ts";
 import { type UploadFormat, uploadFile } from "./upload.ts";
 import { DEFAULT_LIMITS } from "./upload-plan.ts";
 
@@ -69,6 +71,7 @@ function tables(tableOption: string | undefined) {
     tableName,
     tenants: new TenantTable(documents, tableName),
     apiKeys: new ApiKeyTable(documents, tableName),
+    invoices: invoiceTable(documents, tableName),
   };
 }
 
@@ -450,6 +453,21 @@ program
         file,
       );
       if (json) writeJson(out, { tenantId: tenant.id });
+    }),
+  );
+
+program
+  .command("totals")
+  .description("the report totals the aging report and the customers' credit hold are read from")
+  .command("rebuild")
+  .description(
+    "rebuild a tenant's report totals from its invoices (once, for invoices stored before dun kept them); run while nothing writes them",
+  )
+  .requiredOption("--tenant <id>", "the tenant whose totals are rebuilt")
+  .option("--table <name>", tableOption)
+  .action((options: { tenant: string; table?: string }, command: Command) =>
+    run(command, async ({ out, json }) => {
+      await rebuildTotals({ invoices: tables(options.table).invoices, out, json }, options.tenant);
     }),
   );
 

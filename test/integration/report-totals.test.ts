@@ -14,6 +14,8 @@ import { agingReportOf, customerSummaryOf } from "#domain/reports/totals.ts";
 import { INVOICE_STATES } from "#domain/vocabulary.ts";
 import { type LocalDynamo, startDynalite } from "#local/local-dynamo.ts";
 import type { InvoiceStore } from "#ports/invoice-store.ts";
+import { rebuildTotals } from "../../functions/cli/totals.ts";
+import { output } from "../support/cli.ts";
 import { anInvoice, anInvoiceInput } from "../support/invoices.ts";
 
 const NOW = new Date("2026-12-01T11:00:00.000Z");
@@ -189,11 +191,13 @@ describe("the report totals", () => {
     await store.rebuildTotals(tenantId, []);
     expect(await store.dueDateTotals(tenantId)).toEqual([]);
     const invoices = (await store.list(tenantId)).map((stored) => stored.invoice);
+    const out = output();
 
-    // Act
-    await store.rebuildTotals(tenantId, invoices);
+    // Act: `dun totals rebuild --tenant tenant-rebuilt`, as the operator runs it.
+    await rebuildTotals({ invoices: store, out, json: false }, tenantId);
 
     // Assess
+    expect(out.text).toBe("rebuilt the report totals of tenant tenant-rebuilt from its 6 invoices\n");
     expect(agingReportOf(await store.dueDateTotals(tenantId), NOW)).toEqual(agingReport(invoices, NOW));
     expect((await store.customerTotals(tenantId)).flatMap((total) => customerSummaryOf(total) ?? [])).toEqual(
       customerSummaries(invoices),
