@@ -11,6 +11,7 @@ import { domainSuite } from "./domain.bench.ts";
 import { type Figure, round } from "./figure.ts";
 import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
+import { reportsSuite } from "./reports.bench.ts";
 import { throughputSuite } from "./throughput.bench.ts";
 
 // Rendering first: its figure is a ratio of two timings, best measured on a quiet, fresh heap.
@@ -20,6 +21,7 @@ const suites = [
   pipelineSuite,
   dispatchSuite,
   apiSuite,
+  reportsSuite,
   throughputSuite,
   bundlesSuite,
 ];
