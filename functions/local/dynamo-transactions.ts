@@ -51,6 +51,8 @@ const validationOf: Record<keyof TransactItem, ValidationModule> = {
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#";
 const SINGLE_WRITES = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"]);
+/** DynamoDB bills each item of a transaction at twice the write units of the same write alone. */
+const TRANSACTION_UNIT_FACTOR = 2;
 /** What dynalite's validations read of its store: the item size limit, its default. */
 const VALIDATION_STORE = { options: { maxItemSize: dynaliteDb.MAX_SIZE } };
 /** DynamoDB's limit on the items of one transaction. */
@@ -95,7 +97,7 @@ export function withTransactions(dynalite: Server, dynaliteEndpoint: string): Se
 }
 
 async function transactWrite(
-  request: { TransactItems?: TransactItem[] },
+  request: { TransactItems?: TransactItem[]; ReturnConsumedCapacity?: string },
   locks: KeyLocks,
   inner: InnerClient,
 ): Promise<{ status: number; body: unknown }> {
@@ -148,10 +150,12 @@ async function transactWrite(
     }
     if (reasons.some((reason) => reason.Code !== "None")) return cancelled(reasons);
 
+    let units = 0;
     for (const [index, { kind, operation }] of steps.entries()) {
       if (kind === "ConditionCheck") continue;
       const { ReturnValuesOnConditionCheckFailure: _returns, ...single } = operation;
-      const written = await inner.call(`${kind}Item`, single);
+      const written = await inner.call(`${kind}Item`, { ...single, ReturnConsumedCapacity: "TOTAL" });
+      units += TRANSACTION_UNIT_FACTOR * consumedUnits(written.body);
       if (written.status === 200) continue;
       // Undo what went before, so that the transaction is written whole or not at all.
       for (const [done, step] of steps.slice(0, index).entries()) {
@@ -168,7 +172,16 @@ async function transactWrite(
         ),
       );
     }
-    return { status: 200, body: {} };
+    // A condition check is read as a write unit of its own, as DynamoDB bills it.
+    units += TRANSACTION_UNIT_FACTOR * steps.filter((step) => step.kind === "ConditionCheck").length;
+    const tableName = steps[0]?.operation.TableName;
+    return {
+      status: 200,
+      body:
+        request.ReturnConsumedCapacity && request.ReturnConsumedCapacity !== "NONE"
+          ? { ConsumedCapacity: [{ TableName: tableName, CapacityUnits: units }] }
+          : {},
+    };
   } finally {
     release();
   }
@@ -189,6 +202,11 @@ function parseOperation(
     if (refused.statusCode) return { error: refused.body };
     throw error;
   }
+}
+
+function consumedUnits(body: unknown): number {
+  const consumed = (body as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
+  return consumed?.CapacityUnits ?? 0;
 }
 
 function cancelled(reasons: Reason[]) {

@@ -53,6 +53,22 @@ describe("TransactWriteItems on dynalite", () => {
     expect(await get("total")).toMatchObject({ amount: 5 });
   });
 
+  it("reports twice the write units of each item's write, as DynamoDB bills a transaction", async () => {
+    // Act
+    const answer = await dynamo.documents.send(
+      new TransactWriteCommand({
+        ReturnConsumedCapacity: "TOTAL",
+        TransactItems: [
+          { Put: { TableName: dynamo.tableName, Item: { pk: "T", sk: "units-1" } } },
+          { Put: { TableName: dynamo.tableName, Item: { pk: "T", sk: "units-2", note: "x".repeat(1500) } } },
+        ],
+      }),
+    );
+
+    // Assess: 1 unit for the small item, 2 for the one over 1 KB, each doubled.
+    expect(answer.ConsumedCapacity).toEqual([{ TableName: dynamo.tableName, CapacityUnits: 6 }]);
+  });
+
   it("writes nothing and names the failed condition, with the item as it was, when one fails", async () => {
     // Prepare
     await dynamo.documents.send(
