@@ -16,6 +16,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
@@ -86,7 +87,13 @@ function latencyStandIn(key: string): DynamoDBDocumentClient {
       return {};
     }
     if (command instanceof BatchGetCommand) return { Responses: {}, UnprocessedKeys: {} };
-    if (command instanceof PutCommand || command instanceof BatchWriteCommand) return {};
+    // A new invoice is a transaction with its report totals (report-totals.ts).
+    if (
+      command instanceof PutCommand ||
+      command instanceof BatchWriteCommand ||
+      command instanceof TransactWriteCommand
+    )
+      return {};
     throw new Error(`the stand-in does not answer ${(command as object).constructor.name}`);
   };
   return {

@@ -12,6 +12,7 @@ import { type Figure, round } from "./figure.ts";
 import { listsSuite } from "./lists.bench.ts";
 import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
+import { reportsSuite } from "./reports.bench.ts";
 import { throughputSuite } from "./throughput.bench.ts";
 
 // Rendering first: its figure is a ratio of two timings, best measured on a quiet, fresh heap.
@@ -22,6 +23,7 @@ const suites = [
   dispatchSuite,
   apiSuite,
   listsSuite,
+  reportsSuite,
   throughputSuite,
   bundlesSuite,
 ];

@@ -1,10 +1,12 @@
 /**
  * Customers as the seller's own systems need them: who is on credit hold, and why. A customer is
- * the `customer.id` on their invoices (domain/invoice/standing.ts). Both routes read all of the
- * tenant's invoices, as the aging report does: fine into the tens of thousands.
+ * the `customer.id` on their invoices (domain/invoice/standing.ts). Both routes read the customers'
+ * totals that the invoice writes keep (#domain/reports/totals.ts), never the invoices: the credit-hold
+ * check of one customer is one BatchGetItem however many invoices the tenant has.
  */
 import * as z from "zod";
-import { CustomerSummarySchema, customerSummaries } from "#domain/invoice/standing.ts";
+import { CustomerSummarySchema } from "#domain/invoice/standing.ts";
+import { customerSummaryOf } from "#domain/reports/totals.ts";
 import type { RouteHandler } from "./http-request.ts";
 import { json, problem } from "./problem.ts";
 
@@ -17,18 +19,17 @@ export const listCustomers: RouteHandler = async (deps, tenant, request) => {
       errors: [{ path: "creditHold", message: "must be true or false" }],
     });
   }
-  const invoices = await deps.invoices.list(tenant.id);
-  const customers = customerSummaries(invoices.map((stored) => stored.invoice)).filter(
-    (customer) => creditHold === undefined || customer.creditHold === (creditHold === "true"),
-  );
+  const totals = await deps.invoices.customerTotals(tenant.id);
+  const customers = totals
+    .flatMap((total) => customerSummaryOf(total) ?? [])
+    .filter((customer) => creditHold === undefined || customer.creditHold === (creditHold === "true"));
   return json(200, { customers });
 };
 
 export const getCustomer: RouteHandler = async (deps, tenant, _request, [customerId]) => {
-  const invoices = await deps.invoices.list(tenant.id);
-  const customer = customerSummaries(
-    invoices.map((stored) => stored.invoice).filter((invoice) => invoice.customer.id === customerId),
-  )[0];
+  const total =
+    customerId === undefined ? undefined : await deps.invoices.customerTotal(tenant.id, customerId);
+  const customer = total && customerSummaryOf(total);
   if (!customer) return problem(404, `no invoice names customer ${customerId ?? ""}`);
   return json(200, customer);
 };

@@ -3,7 +3,7 @@
  * country dun knows before it is stored) and the aging report of what is still owed.
  */
 import { PolicySchema } from "#domain/ladder/policy.ts";
-import { agingReport } from "#domain/reports/aging.ts";
+import { agingReportOf } from "#domain/reports/totals.ts";
 import { checkPolicy, type PolicyWarning } from "#domain/rules/policy-check.ts";
 import type { RouteHandler } from "./http-request.ts";
 import { json, pathOf, problem } from "./problem.ts";
@@ -51,13 +51,8 @@ function warningOf(warning: PolicyWarning) {
   };
 }
 
+/** From the totals by due date the invoice writes keep, bucketed for today: no invoice is read. */
 export const getAgingReport: RouteHandler = async (deps, tenant) => {
-  const invoices = await deps.invoices.list(tenant.id);
-  return json(
-    200,
-    agingReport(
-      invoices.map((stored) => stored.invoice),
-      deps.now(),
-    ),
-  );
+  const totals = await deps.invoices.dueDateTotals(tenant.id);
+  return json(200, agingReportOf(totals, deps.now()));
 };

@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { moveInvoiceKeys } from "#adapters/dynamo/invoice-key-move.ts";
+import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { MAX_SYNC_UPLOAD_ROWS } from "#api/sync-upload-limit.ts";
 import { canonicalLocale, SUPPORTED_LANGUAGES } from "#domain/locale/locale.ts";
@@ -42,6 +43,7 @@ import {
 } from "./redrive.ts";
 import { runCommand } from "./run.ts";
 import { putTenant } from "./tenant.ts";
+import { rebuildTotals } from "./totals.ts";
 import { type UploadFormat, uploadFile } from "./upload.ts";
 import { DEFAULT_LIMITS } from "./upload-plan.ts";
 
@@ -70,6 +72,7 @@ function tables(tableOption: string | undefined) {
     tableName,
     tenants: new TenantTable(documents, tableName),
     apiKeys: new ApiKeyTable(documents, tableName),
+    invoices: invoiceTable(documents, tableName),
   };
 }
 
@@ -472,6 +475,21 @@ program
       out.write(`moved ${move.moved} invoices in ${tableName}\n`);
       for (const taken of move.taken)
         out.write(`left ${taken}: an invoice of that number is under the new key already\n`);
+    }),
+  );
+
+program
+  .command("totals")
+  .description("the report totals the aging report and the customers' credit hold are read from")
+  .command("rebuild")
+  .description(
+    "rebuild a tenant's report totals from its invoices (once, for invoices stored before dun kept them); run while nothing writes them",
+  )
+  .requiredOption("--tenant <id>", "the tenant whose totals are rebuilt")
+  .option("--table <name>", tableOption)
+  .action((options: { tenant: string; table?: string }, command: Command) =>
+    run(command, async ({ out, json }) => {
+      await rebuildTotals({ invoices: tables(options.table).invoices, out, json }, options.tenant);
     }),
   );
 

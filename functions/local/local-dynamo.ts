@@ -1,8 +1,9 @@
 /**
- * A real DynamoDB API on this machine (dynalite), with dun's table created in it: what local mode
- * and the tests use for DynamoDB. In memory by default; under `persistDir` (LevelDB files) the
- * data outlives the process, and the table is created only the first time. Item sizes are
- * counted in UTF-8 bytes as DynamoDB counts them (dynalite-item-size.ts).
+ * A real DynamoDB API on this machine (dynalite, with the TransactWriteItems it lacks added in
+ * front of it: dynamo-transactions.ts), with dun's table created in it: what local mode and the
+ * tests use for DynamoDB. In memory by default; under `persistDir` (LevelDB files) the data
+ * outlives the process, and the table is created only the first time. Item sizes are counted in
+ * UTF-8 bytes as DynamoDB counts them (dynalite-item-size.ts).
  */
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
@@ -10,6 +11,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import { createTable } from "#adapters/dynamo/table-definition.ts";
 import { countItemSizesLikeDynamoDb } from "./dynalite-item-size.ts";
+import { withTransactions } from "./dynamo-transactions.ts";
 import { listen } from "./listen.ts";
 
 export type LocalDynamo = {
@@ -39,8 +41,11 @@ export async function startDynalite(options: LocalDynamoOptions = {}): Promise<L
     updateTableMs: 0,
     ...(options.persistDir ? { path: options.persistDir } : {}),
   });
-  await listen(server, port, host, "DynamoDB (dynalite)");
-  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
+  // dynalite itself on a port of its own, and in front of it the server that adds transactions.
+  await listen(server, 0, "127.0.0.1", "DynamoDB (dynalite)");
+  const front = withTransactions(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  await listen(front, port, host, "DynamoDB (dynalite)");
+  const endpoint = `http://${host}:${(front.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({
     endpoint,
     region: "eu-north-1",
@@ -61,6 +66,10 @@ export async function startDynalite(options: LocalDynamoOptions = {}): Promise<L
     tableName,
     close: async () => {
       client.destroy();
+      await new Promise<void>((resolve) => {
+        front.close(() => resolve());
+        front.closeAllConnections();
+      });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

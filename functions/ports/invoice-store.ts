@@ -13,6 +13,7 @@ import type { Outbox } from "#sending/owner-alert.ts";
 import type { AlertRecords, ClaimRecords } from "./claim-store.ts";
 import type { DueIndex } from "./due-index.ts";
 import type { MessageLog } from "./message-log.ts";
+import type { ReportTotals } from "./report-totals.ts";
 
 /**
  * An action request's answer, kept with the invoice it changed under the request's Idempotency-Key:
@@ -107,4 +108,9 @@ export interface InvoiceRecords {
 }
 
 /** Everything the pipeline keeps about invoices, as one store. */
-export type InvoiceStore = InvoiceRecords & ClaimRecords & AlertRecords & MessageLog & DueIndex;
+export type InvoiceStore = InvoiceRecords &
+  ClaimRecords &
+  AlertRecords &
+  MessageLog &
+  DueIndex &
+  ReportTotals;

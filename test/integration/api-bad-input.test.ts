@@ -1245,7 +1245,10 @@ describe("an upload with good and bad invoices", () => {
     // Prepare
     const good = anInvoiceInput({ invoiceNumber: "MIX-GOOD" });
     const bad = { ...anInvoiceInput({ invoiceNumber: "MIX-BAD" }), amount: "-5.00" };
-    const before = await everyItem();
+    // The report totals the good invoice adds to change with it (report-totals.test.ts shows how).
+    const invoiceItems = async () =>
+      (await everyItem()).filter((item) => !/#(DUEDATES|CUSTOMERS)#/.test(item.pk?.S ?? ""));
+    const before = await invoiceItems();
 
     // Act
     const response = await send({ body: json([good, bad]) });
@@ -1259,7 +1262,7 @@ describe("an upload with good and bad invoices", () => {
       rejected: 1,
       conflict: 0,
     });
-    const after = await everyItem();
+    const after = await invoiceItems();
     const added = after.filter((item) => !before.some((old) => json(old) === json(item)));
     expect(added.map((item) => [item.pk?.S, item.sk?.S?.replace(/^EVENT#.*/, "EVENT#…")])).toEqual([
       ["TENANT#tenant-a#INVOICE#MIX-GOOD", "EVENT#…"],

@@ -3,7 +3,7 @@
  * local server on dynalite: each once answered 500 or stored something half-written, and is now a
  * 4xx naming what is wrong (or a per-row answer), with nothing half-written left behind.
  */
-import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBServiceException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_SYNC_UPLOAD_ROWS } from "#api/sync-upload-limit.ts";
 import { HOLIDAY_TABLE } from "#domain/calendar/holidays.ts";
@@ -265,7 +265,26 @@ describe("an upload that fails half-way", () => {
     api.dynamo.client.middlewareStack.add(
       (next, context) => async (args) => {
         const put = context.commandName === "PutCommand" || context.commandName === "PutItemCommand";
-        if (put && JSON.stringify(args.input).includes('"invoiceNumber":"BIG-13"')) {
+        const transaction =
+          context.commandName === "TransactWriteCommand" ||
+          context.commandName === "TransactWriteItemsCommand";
+        const refused = JSON.stringify(args.input).includes('"invoiceNumber":"BIG-13"');
+        // A new invoice is written with its report totals in one transaction, which DynamoDB
+        // cancels with a ValidationError reason for the item it will not store.
+        if (transaction && refused) {
+          const items = (args.input as { TransactItems: unknown[] }).TransactItems;
+          throw new TransactionCanceledException({
+            $metadata: {},
+            message:
+              "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]",
+            CancellationReasons: items.map((_, index) =>
+              index === 0
+                ? { Code: "ValidationError", Message: "Item size has exceeded the maximum allowed size" }
+                : { Code: "None" },
+            ),
+          });
+        }
+        if (put && refused) {
           throw new DynamoDBServiceException({
             name: "ValidationException",
             $fault: "client",

@@ -26,6 +26,7 @@ import {
   versionedChange,
 } from "./invoice-item.ts";
 import { invoiceKey, timelinePartition } from "./keys.ts";
+import { writeInvoice } from "./report-totals.ts";
 import { conditional, type TableContext, updateExpression } from "./writes.ts";
 
 export const SentMarkerSchema = z.object({ messageId: z.string(), recipients: z.array(z.string()) });
@@ -48,11 +49,13 @@ export function claimRecords(table: TableContext): ClaimRecords {
       // sender that cannot finish moves it to the claim's stale time instead (holdClaim), so that the
       // dispatcher brings the invoice back to be settled (stale-claim.ts); two index writes saved on
       // every email that goes well.
-      // A timed transition applied with the claim (a pause that ended) moves the list entry too.
+      // A timed transition applied with the claim (a pause that ended, a promise that lapsed) moves the
+      // list entry and can change the report totals.
       const listed = listedChange(before, after);
-      const outcome = await conditional(() =>
-        table.client.send(
-          new UpdateCommand({
+      const outcome = await writeInvoice(
+        table,
+        {
+          Update: {
             TableName: table.tableName,
             Key: invoiceKey(before.tenantId, before.invoiceNumber),
             UpdateExpression: updateExpression(
@@ -68,8 +71,10 @@ export function claimRecords(table: TableContext): ClaimRecords {
               ":next": before.version + 1,
               ...listed.values,
             },
-          }),
-        ),
+          },
+        },
+        before,
+        after,
       );
       if (outcome === "ok") await appendTimeline(table, { ...after, version: before.version + 1 }, events);
       return outcome;
@@ -90,9 +95,11 @@ export function claimRecords(table: TableContext): ClaimRecords {
         releasedClaims: input.releasedClaims?.slice(-RELEASED_CLAIMS_KEPT),
       });
       if (claimId !== undefined) values[":claimId"] = claimId;
-      const outcome = await conditional(() =>
-        table.client.send(
-          new UpdateCommand({
+      // A hand-over recorded here puts the customer on credit hold.
+      const outcome = await writeInvoice(
+        table,
+        {
+          Update: {
             TableName: table.tableName,
             Key: invoiceKey(before.tenantId, before.invoiceNumber),
             UpdateExpression: updateExpression(set, [
@@ -107,8 +114,10 @@ export function claimRecords(table: TableContext): ClaimRecords {
               ...(claimId !== undefined ? { "#claim": "claim" } : {}),
             },
             ExpressionAttributeValues: values,
-          }),
-        ),
+          },
+        },
+        before,
+        after,
       );
       if (outcome === "ok")
         await appendTimeline(table, { ...after, version: before.version + 1 }, input.events);

@@ -4,7 +4,7 @@
  * Every change is conditional on the version it read (optimistic locking), so a change that raced
  * another one comes back as a `conflict` and is decided again rather than overwriting.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Invoice } from "#domain/invoice/invoice.ts";
 import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import type {
@@ -28,14 +28,14 @@ import {
   versionedChange,
 } from "./invoice-item.ts";
 import { invoiceKey, timelinePartition } from "./keys.ts";
+import { writeInvoice } from "./report-totals.ts";
 import {
   BATCH_WRITE_LIMIT,
   chunks,
-  conditional,
   inParallel,
-  isValidationFailure,
   PARALLEL_WRITES,
   readBatch,
+  storeRefusal,
   type TableContext,
   updateExpression,
   writeBatch,
@@ -161,9 +161,10 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
         alerts: options.alerts,
         lastEventStep: eventStep,
       });
-      const outcome = await conditional(() =>
-        table.client.send(
-          new UpdateCommand({
+      const outcome = await writeInvoice(
+        table,
+        {
+          Update: {
             TableName: table.tableName,
             Key: invoiceKey(before.tenantId, before.invoiceNumber),
             UpdateExpression: updateExpression(set, slot.remove),
@@ -174,8 +175,10 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
               ? { "#invoice": "invoice", "#version": "version" }
               : { "#invoice": "invoice", "#claim": "claim", "#version": "version" },
             ExpressionAttributeValues: values,
-          }),
-        ),
+          },
+        },
+        before,
+        after,
       );
       if (outcome === "ok") {
         if (eventStep) await putEventStep(table, after, eventStep);
@@ -213,8 +216,9 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
 }
 
 /**
- * The invoice item with its `created` step, only if no invoice of that number exists; an item
- * DynamoDB refuses as it is (over 400 KB, a value it cannot hold) is `unstorable`, with why.
+ * The invoice item with its `created` step, only if no invoice of that number exists, with its
+ * contribution to the report totals; an item DynamoDB refuses as it is (over 400 KB, a value it
+ * cannot hold) is `unstorable`, with why.
  */
 async function putNew(
   table: TableContext,
@@ -223,9 +227,10 @@ async function putNew(
   next: NextSlot,
 ): Promise<CreateOutcome> {
   try {
-    return await conditional(() =>
-      table.client.send(
-        new PutCommand({
+    return await writeInvoice(
+      table,
+      {
+        Put: {
           TableName: table.tableName,
           Item: {
             ...invoiceKey(invoice.tenantId, invoice.invoiceNumber),
@@ -233,14 +238,17 @@ async function putNew(
             ...(events.length > 0 ? { createdStep: { key: stepKey(invoice, events), events } } : {}),
           },
           ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      ),
+        },
+      },
+      undefined,
+      invoice,
     );
   } catch (error) {
-    if (!isValidationFailure(error)) throw error;
+    const refusal = storeRefusal(error);
+    if (refusal === undefined) throw error;
     // DynamoDB's own words name its limits and attributes, not the invoice's fields: said plainly instead.
     return {
-      unstorable: /size/i.test(error.message)
+      unstorable: /size/i.test(refusal)
         ? "is too large to store: an invoice may take at most 400 KB, lines and customer included"
         : "cannot be stored as it is: a value in it is one the database does not accept",
     };

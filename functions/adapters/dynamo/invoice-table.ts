@@ -1,8 +1,9 @@
 /**
  * Everything dun keeps about invoices, in the single DynamoDB table, as the application's
  * InvoiceStore (#ports/invoice-store.ts): each job in a module of its own — the invoice items and
- * their timelines (invoice-records.ts), listing them (invoice-list.ts), the claim protocol (claim-records.ts), the outbox's claims
- * (alert-records.ts), message records (message-records.ts) and the due index (due-index.ts).
+ * their timelines (invoice-records.ts), listing them (invoice-list.ts), the claim protocol
+ * (claim-records.ts), the outbox's claims (alert-records.ts), message records (message-records.ts),
+ * the due index (due-index.ts) and the report totals the invoice writes keep (report-totals.ts).
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { InvoiceStore } from "#ports/invoice-store.ts";
@@ -12,6 +13,7 @@ import { dueIndex } from "./due-index.ts";
 import { invoiceList } from "./invoice-list.ts";
 import { invoiceRecords } from "./invoice-records.ts";
 import { messageRecords } from "./message-records.ts";
+import { reportTotals } from "./report-totals.ts";
 import type { TableContext } from "./writes.ts";
 
 /**
@@ -32,5 +34,6 @@ export function invoiceTable(
     ...alertRecords(table),
     ...messageRecords(table),
     ...dueIndex(table),
+    ...reportTotals(table),
   };
 }

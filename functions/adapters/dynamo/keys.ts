@@ -79,3 +79,49 @@ export function allListShards(tenantId: string): string[] {
 
 const listShard = (tenantId: string, shard: number) =>
   `TENANT#${tenantId}#LIST#${String(shard).padStart(2, "0")}`;
+
+/**
+ * The report totals (report-totals.ts) are write-sharded like the due index: an invoice always adds
+ * to the totals of its own shard, so that a large tenant's writes spread over 8 partitions (and 8
+ * items per due date or customer) instead of one, and a report reads 8 partitions whatever the
+ * number of invoices.
+ */
+export const TOTALS_SHARDS = 8;
+
+/**
+ * FNV-1a over the invoice number: any even spread will do, and a rebuild hashes every invoice of a
+ * tenant, where SHA-256 would cost more than the rest of the work.
+ */
+export function totalsShardOf(tenantId: string, invoiceNumber: string): number {
+  let hash = 0x811c9dc5;
+  const text = `${tenantId}\u0000${invoiceNumber}`;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % TOTALS_SHARDS;
+}
+
+export function allTotalsShards(): number[] {
+  return Array.from({ length: TOTALS_SHARDS }, (_, shard) => shard);
+}
+
+/** What is owed by due date: one item per currency, due date and time zone in each shard. */
+export const dueDateTotalsPartition = (tenantId: string, shard: number) =>
+  `TENANT#${tenantId}#DUEDATES#${shard}`;
+export const dueDateTotalKey = (
+  tenantId: string,
+  shard: number,
+  total: { currency: string; dueDate: string; timeZone: string },
+) => ({
+  pk: dueDateTotalsPartition(tenantId, shard),
+  sk: `DUE#${total.currency}#${total.dueDate}#${total.timeZone}`,
+});
+
+/** A customer's counts, names and credit-hold reasons: one item per customer in each shard. */
+export const customerTotalsPartition = (tenantId: string, shard: number) =>
+  `TENANT#${tenantId}#CUSTOMERS#${shard}`;
+export const customerTotalKey = (tenantId: string, shard: number, customerId: string) => ({
+  pk: customerTotalsPartition(tenantId, shard),
+  sk: `CUSTOMER#${customerId}`,
+});

@@ -4,7 +4,11 @@
  * backoff for what a batch hands back unprocessed.
  */
 
-import { ConditionalCheckFailedException, DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
+import {
+  ConditionalCheckFailedException,
+  DynamoDBServiceException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -66,6 +70,20 @@ export function isConditionFailure(error: unknown): error is ConditionalCheckFai
  */
 export function isValidationFailure(error: unknown): error is DynamoDBServiceException {
   return error instanceof DynamoDBServiceException && error.name === "ValidationException";
+}
+
+/**
+ * DynamoDB's words when it refuses an item as it is (too large, a value it cannot hold), or
+ * undefined for any other error. A single write says so as a ValidationException; a transaction
+ * (report-totals.ts) cancels with a `ValidationError` among its reasons instead.
+ */
+export function storeRefusal(error: unknown): string | undefined {
+  if (isValidationFailure(error)) return error.message;
+  if (error instanceof TransactionCanceledException) {
+    const refused = error.CancellationReasons?.find((reason) => reason.Code === "ValidationError");
+    if (refused) return refused.Message ?? error.message;
+  }
+  return undefined;
 }
 
 /** SET and REMOVE clauses joined into one UpdateExpression. */

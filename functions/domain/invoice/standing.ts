@@ -24,12 +24,21 @@ export type CustomerStanding = z.infer<typeof CustomerStandingSchema>;
 
 export const CustomerSummarySchema = CustomerStandingSchema.extend({
   customerId: z.string(),
-  name: z.string().describe("the name on the customer's most recently issued invoice"),
+  name: z
+    .string()
+    .describe(
+      "the name on the customer's most recently issued invoice (of several issued that day, the first in alphabetical order)",
+    ),
   openInvoices: z.number().int().describe("invoices not yet paid, cancelled or written off"),
 });
 export type CustomerSummary = z.infer<typeof CustomerSummarySchema>;
 
 const SETTLED = new Set(["paid", "cancelled", "written_off"]);
+
+/** Paid, cancelled or written off: no longer open, and no reason for a hold. */
+export function isSettled(status: Invoice["status"]): boolean {
+  return SETTLED.has(status);
+}
 
 export function customerStanding(invoices: readonly Invoice[]): CustomerStanding {
   const reasons: CreditHoldReason[] = [];
@@ -40,6 +49,10 @@ export function customerStanding(invoices: readonly Invoice[]): CustomerStanding
       reasons.push({ invoiceNumber: invoice.invoiceNumber, reason: "broken_promise" });
     }
   }
+  // In invoice-number order, whatever order the invoices came in: the same answer from the totals.
+  reasons.sort((a, b) =>
+    a.invoiceNumber < b.invoiceNumber ? -1 : a.invoiceNumber > b.invoiceNumber ? 1 : 0,
+  );
   return { creditHold: reasons.length > 0, reasons };
 }
 
@@ -56,7 +69,13 @@ export function customerSummaries(invoices: readonly Invoice[]): CustomerSummary
   return [...byCustomer]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([customerId, own]) => {
-      const latest = own.reduce((a, b) => (b.issueDate > a.issueDate ? b : a));
+      // The latest issue date; of one day's, the name first in alphabetical order, so that the
+      // answer does not depend on the order the invoices are read in.
+      const latest = own.reduce((a, b) =>
+        b.issueDate > a.issueDate || (b.issueDate === a.issueDate && b.customer.name < a.customer.name)
+          ? b
+          : a,
+      );
       return {
         customerId,
         name: latest.customer.name,

@@ -100,10 +100,16 @@ export function agingReport(invoices: readonly Invoice[], now: Date): AgingRepor
     cell.amount += outstandingOf(invoice);
   }
 
-  const currencies = [...amounts.keys()]
+  return { asOf: now.toISOString(), currencies: agingRows(amounts) };
+}
+
+/** The report's rows from the counts and amounts by currency and bucket, by currency code. */
+export function agingRows(
+  amounts: ReadonlyMap<string, Record<AgingBucket, { count: number; amount: number }>>,
+): AgingCurrency[] {
+  return [...amounts.keys()]
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((currency) => currencyRow(currency, amounts.get(currency) ?? emptyRow()));
-  return { asOf: now.toISOString(), currencies };
 }
 
 function emptyRow(): Record<AgingBucket, { count: number; amount: number }> {
