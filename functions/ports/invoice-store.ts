@@ -78,7 +78,7 @@ export interface InvoiceRecords {
     options?: SaveOptions,
   ): Promise<WriteOutcome>;
   /** An SES event's timeline step; writing it again writes the same step. */
-  putEventStep(invoice: Invoice, step: EventStep): Promise<void>;
+  putEventStep(invoice: Pick<Invoice, "tenantId" | "invoiceNumber">, step: EventStep): Promise<void>;
   list(tenantId: string): Promise<StoredInvoice[]>;
   page(
     tenantId: string,
