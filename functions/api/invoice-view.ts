@@ -143,8 +143,8 @@ export function invoiceView(
       sentAt: sent.at,
       delivery: sent.delivery,
       // A read receipt: shown, never proof (privacy proxies open every email).
-      openedAt: sent.openedAt ?? null,
-      clickedAt: sent.clickedAt ?? null,
+      openedAt: earliestOf(sent.openedAt, timeline, "email_opened", sent.messageId),
+      clickedAt: earliestOf(sent.clickedAt, timeline, "email_clicked", sent.messageId),
       fee: money(sent.fee),
       interest: money(sent.interest),
       compensation: money(sent.compensation),
@@ -152,4 +152,26 @@ export function invoiceView(
     ...(timeline ? { timeline } : {}),
     updatedAt: invoice.updatedAt,
   };
+}
+
+/**
+ * A stage's first open or click: the events Lambda records them on the timeline alone (one put, see
+ * #events/apply-ses-event.ts), so they are read from there when the view has the timeline; an
+ * invoice from before that keeps them on its stage.
+ */
+function earliestOf(
+  onStage: string | undefined,
+  timeline: TimelineEvent[] | undefined,
+  type: "email_opened" | "email_clicked",
+  messageId: string | undefined,
+): string | null {
+  let earliest = onStage;
+  for (const event of timeline ?? [])
+    if (
+      event.type === type &&
+      event.messageId === messageId &&
+      (earliest === undefined || event.at < earliest)
+    )
+      earliest = event.at;
+  return earliest ?? null;
 }

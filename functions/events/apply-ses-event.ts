@@ -18,7 +18,9 @@ import type { Mailer } from "#adapters/ses/mailer.ts";
 import { decodeTagValue } from "#adapters/ses/tag-values.ts";
 import { addressesOf } from "#domain/invoice/customer.ts";
 import { applyDeliveryReport, type DeliveryReport } from "#domain/invoice/delivery.ts";
+import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import { decideNextAction } from "#domain/ladder/ladder.ts";
+import { StageSchema } from "#domain/vocabulary.ts";
 import type { InvoiceStore, StoredInvoice } from "#ports/invoice-store.ts";
 import type { StoredTenant, TenantStore } from "#ports/tenant-store.ts";
 import { confirmSend, type SendConfirmation } from "#sending/complete-claim.ts";
@@ -30,6 +32,12 @@ import type { SesEvent } from "./ses-event.ts";
 export type EventDeps = {
   invoices: InvoiceStore;
   tenants: TenantStore;
+  /**
+   * Where the ladder's policy is read from, if not `tenants`: a tenant a moment old will do for
+   * deciding the next slot (the sender decides again, on the tenant as it is, before it sends). The
+   * suppressed addresses an outbox email is sent by are always read from `tenants`.
+   */
+  policyTenants?: TenantStore;
   mailer: Mailer;
   config: SenderConfig;
 };
@@ -157,15 +165,27 @@ export async function applySesEvent(deps: EventDeps, event: SesEvent, now: Date)
         return "send_already_recorded";
     }
   }
+  // An outbox email (an owner alert, a receipt, a note) is no stage of the ladder: after its Send
+  // event, nothing SES says about it changes the invoice (applyDeliveryReport), so nothing is read.
+  if (first(event.tags, "alert") !== undefined && first(event.tags, "invoice") !== undefined)
+    return "unchanged";
   const report = reportOf(event);
+  if (report && (report.type === "open" || report.type === "click")) {
+    const recorded = await readReceiptRecorded(deps, event, report);
+    if (recorded) return recorded;
+  }
   const target = await invoiceOf(deps, event);
   if (!report || !target) return "unknown_message";
 
   for (let attempt = 0; attempt < 5; attempt++) {
-    // The invoice first: the tenant's read also asks which of its addresses are suppressed.
-    const stored = await deps.invoices.get(target.tenantId, target.invoiceNumber);
+    // The policy may be a moment old (recent-tenants.ts); without that copy the tenant is read with
+    // the invoice's addresses, which also asks which of them are suppressed.
+    const [stored, recent] = await Promise.all([
+      deps.invoices.get(target.tenantId, target.invoiceNumber),
+      deps.policyTenants?.get(target.tenantId),
+    ]);
     const tenantRecord =
-      stored && (await deps.tenants.get(target.tenantId, addressesOf(stored.invoice.customer)));
+      recent ?? (stored && (await deps.tenants.get(target.tenantId, addressesOf(stored.invoice.customer))));
     if (!stored || !tenantRecord) return "unknown_message";
     const { tenant } = tenantRecord;
     const claimId = first(event.tags, "claim");
@@ -233,9 +253,43 @@ async function ownerAlertsSent(
   outcome: "recorded" | "unchanged",
 ): Promise<EventOutcome> {
   if (!stored.alerts || Object.keys(stored.alerts).length === 0) return outcome;
-  const flushed = await flushOutbox(deps, tenantRecord, stored, now);
+  // The addresses it goes to must be the ones not suppressed now, not a moment ago.
+  const current = deps.policyTenants
+    ? await deps.tenants.get(tenantRecord.tenant.id, addressesOf(stored.invoice.customer))
+    : tenantRecord;
+  if (!current) return outcome;
+  const flushed = await flushOutbox(deps, current, stored, now);
   if (flushed.notAlerted.length > 0) return "recorded_owner_not_alerted";
   return outcome;
+}
+
+/**
+ * An open or a click of a stage's email, as its timeline step alone: one put, no read. The ladder
+ * does not wait for them (a delivery that never came is presumed after 72 hours, see
+ * domain/invoice/delivery.ts), so the invoice is neither read nor rewritten; the step is keyed by
+ * the event, so a retry writes the same item, and the API reads a stage's first open and click
+ * from the timeline. Undefined when the tags do not name a stage's email (an owner alert, an
+ * installment reminder, an email sent without tags): the full path decides then.
+ */
+async function readReceiptRecorded(
+  deps: EventDeps,
+  event: SesEvent,
+  report: Extract<DeliveryReport, { type: "open" | "click" }>,
+): Promise<EventOutcome | undefined> {
+  const tenant = first(event.tags, "tenant");
+  const invoice = first(event.tags, "invoice");
+  const stage = StageSchema.safeParse(first(event.tags, "step"));
+  if (!tenant || !invoice || !stage.success || first(event.tags, "alert") !== undefined) return undefined;
+  const common = { at: report.at, stage: stage.data, messageId: report.messageId };
+  const step: TimelineEvent =
+    report.type === "open"
+      ? { ...common, type: "email_opened", ...(report.userAgent ? { userAgent: report.userAgent } : {}) }
+      : { ...common, type: "email_clicked", link: report.link };
+  await deps.invoices.putEventStep(
+    { tenantId: decodeTagValue(tenant), invoiceNumber: decodeTagValue(invoice) },
+    { key: stepKeyOf(event), events: [step] },
+  );
+  return "recorded";
 }
 
 /** The timeline step of an event: the same event, however often it is applied, is the same step. */

@@ -15,6 +15,7 @@ import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
 import { sesMailer } from "#adapters/ses/mailer.ts";
 import { applySesEvent, type EventDeps } from "#events/apply-ses-event.ts";
+import { recentTenants } from "#events/recent-tenants.ts";
 import { isSqsEvent, parseSesNotifications, parseSqsRecord, type SesEvent } from "#events/ses-event.ts";
 import { readEnvironment, required } from "./environment.ts";
 import { LOG_OWNER_NOT_ALERTED } from "./log-messages.ts";
@@ -37,50 +38,77 @@ export class EventsNotApplied extends Error {
   override readonly name = "EventsNotApplied";
 }
 
-export async function handler(input: unknown): Promise<SQSBatchResponse | { applied: number }> {
-  if (isSqsEvent(input)) return applyQueued(input.Records);
-  const { events, failures } = parseSesNotifications(input);
-  for (const failure of failures) logger.error("unreadable SES event record", { ...failure });
-  let failed = failures.length;
-  for (const event of events) if (!(await applied(event))) failed += 1;
-  if (failed > 0)
-    throw new EventsNotApplied(`${failed} of ${events.length + failures.length} SES event records failed`);
-  return { applied: events.length };
+type Logger = ReturnType<typeof redactingLogger>;
+type EventsHandler = (input: unknown) => Promise<SQSBatchResponse | { applied: number }>;
+
+/**
+ * The handler of one events instance: its tables and mailer, its logger and its clock. The Lambda
+ * makes one below; bench/pipeline.bench.ts makes one on its own tables to count what each event costs.
+ */
+export function sesEventsHandler(
+  deps: EventDeps,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+): EventsHandler {
+  // The instance's tenants for the ladder's policy, read once a minute (#events/recent-tenants.ts).
+  const instanceDeps: EventDeps = {
+    ...deps,
+    policyTenants: deps.policyTenants ?? recentTenants(deps.tenants, () => now().getTime()),
+  };
+  /** Applies one event and logs what came of it; false if it failed and must be tried again. */
+  async function applied(event: SesEvent): Promise<boolean> {
+    try {
+      const outcome = await applySesEvent(instanceDeps, event, now());
+      if (outcome === "unknown_message")
+        logger.warn("SES event for an email dun does not know", { ...event });
+      else if (outcome === "recorded_owner_not_alerted")
+        logger.error(LOG_OWNER_NOT_ALERTED, {
+          type: event.type,
+          messageId: event.messageId,
+          tags: event.tags,
+        });
+      else logger.info("SES event", { type: event.type, messageId: event.messageId, outcome });
+      return true;
+    } catch (error) {
+      logger.error("SES event not applied", {
+        type: event.type,
+        messageId: event.messageId,
+        error: error as Error,
+      });
+      return false;
+    }
+  }
+
+  /** One batch of the events queue: each record applied on its own, the failed ones named for SQS to retry. */
+  async function applyQueued(records: readonly unknown[]): Promise<SQSBatchResponse> {
+    const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
+    for (const [index, record] of records.entries()) {
+      const { messageId, event } = parseSqsRecord(record);
+      if (messageId === undefined)
+        // Without its id SQS cannot be told which record failed: the whole batch comes back.
+        throw new EventsNotApplied(
+          `Records[${index}] has no messageId${event.ok ? "" : ` (${event.error})`}`,
+        );
+      if (!event.ok) {
+        // An unreadable record reads no better next time, but is kept: it dead-letters after its
+        // receives, where a person can look at it, instead of being dropped here.
+        logger.error("unreadable SES event record", { index, messageId, reason: event.error });
+        batchItemFailures.push({ itemIdentifier: messageId });
+      } else if (!(await applied(event.value))) batchItemFailures.push({ itemIdentifier: messageId });
+    }
+    return { batchItemFailures };
+  }
+
+  return async (input) => {
+    if (isSqsEvent(input)) return applyQueued(input.Records);
+    const { events, failures } = parseSesNotifications(input);
+    for (const failure of failures) logger.error("unreadable SES event record", { ...failure });
+    let failed = failures.length;
+    for (const event of events) if (!(await applied(event))) failed += 1;
+    if (failed > 0)
+      throw new EventsNotApplied(`${failed} of ${events.length + failures.length} SES event records failed`);
+    return { applied: events.length };
+  };
 }
 
-/** One batch of the events queue: each record applied on its own, the failed ones named for SQS to retry. */
-async function applyQueued(records: readonly unknown[]): Promise<SQSBatchResponse> {
-  const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
-  for (const [index, record] of records.entries()) {
-    const { messageId, event } = parseSqsRecord(record);
-    if (messageId === undefined)
-      // Without its id SQS cannot be told which record failed: the whole batch comes back.
-      throw new EventsNotApplied(`Records[${index}] has no messageId${event.ok ? "" : ` (${event.error})`}`);
-    if (!event.ok) {
-      // An unreadable record reads no better next time, but is kept: it dead-letters after its
-      // receives, where a person can look at it, instead of being dropped here.
-      logger.error("unreadable SES event record", { index, messageId, reason: event.error });
-      batchItemFailures.push({ itemIdentifier: messageId });
-    } else if (!(await applied(event.value))) batchItemFailures.push({ itemIdentifier: messageId });
-  }
-  return { batchItemFailures };
-}
-
-/** Applies one event and logs what came of it; false if it failed and must be tried again. */
-async function applied(event: SesEvent): Promise<boolean> {
-  try {
-    const outcome = await applySesEvent(deps, event, new Date());
-    if (outcome === "unknown_message") logger.warn("SES event for an email dun does not know", { ...event });
-    else if (outcome === "recorded_owner_not_alerted")
-      logger.error(LOG_OWNER_NOT_ALERTED, { type: event.type, messageId: event.messageId, tags: event.tags });
-    else logger.info("SES event", { type: event.type, messageId: event.messageId, outcome });
-    return true;
-  } catch (error) {
-    logger.error("SES event not applied", {
-      type: event.type,
-      messageId: event.messageId,
-      error: error as Error,
-    });
-    return false;
-  }
-}
+export const handler: EventsHandler = sesEventsHandler(deps, logger);

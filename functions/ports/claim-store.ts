@@ -8,6 +8,7 @@ import type { TimelineEvent } from "#domain/invoice/timeline.ts";
 import type { Claim } from "#sending/claim.ts";
 import type { Outbox } from "#sending/owner-alert.ts";
 import type { NextSlot, WriteOutcome } from "./invoice-store.ts";
+import type { MessageRecord } from "./message-log.ts";
 
 /** What SES accepted for a claim, written before anything else records it (putSentMarker). */
 export type SentMarker = { messageId: string; recipients: string[] };
@@ -31,7 +32,17 @@ export interface ClaimRecords {
   claim(before: Invoice, after: Invoice, claim: Claim, events: TimelineEvent[]): Promise<WriteOutcome>;
   /** Ends a claim (with `claimId`, only if it still stands), or records a send whose claim is gone. */
   settleClaim(input: SettleClaim): Promise<WriteOutcome>;
-  putSentMarker(invoice: Invoice, claim: Claim, events: TimelineEvent[], sent: SentMarker): Promise<void>;
+  /**
+   * The marker and the email's message record, in one request: both are plain puts, writing them
+   * again writes the same items, and neither means anything without the other.
+   */
+  putSentMarker(
+    invoice: Invoice,
+    claim: Claim,
+    events: TimelineEvent[],
+    sent: SentMarker,
+    message: MessageRecord,
+  ): Promise<void>;
   putRefusedMarker(
     invoice: Invoice,
     claim: Claim,
@@ -72,6 +83,13 @@ export interface AlertRecords {
     sent: boolean,
     slot?: { version: number; next: NextSlot },
   ): Promise<WriteOutcome>;
-  putAlertMarker(tenantId: string, invoiceNumber: string, claimId: string, sent: SentMarker): Promise<void>;
+  /** The alert's marker and its message record, in one request (as putSentMarker). */
+  putAlertMarker(
+    tenantId: string,
+    invoiceNumber: string,
+    claimId: string,
+    sent: SentMarker,
+    message: MessageRecord,
+  ): Promise<void>;
   alertMarker(tenantId: string, invoiceNumber: string, claimId: string): Promise<SentMarker | undefined>;
 }

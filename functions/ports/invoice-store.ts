@@ -93,7 +93,7 @@ export interface InvoiceRecords {
     options?: SaveOptions,
   ): Promise<WriteOutcome>;
   /** An SES event's timeline step; writing it again writes the same step. */
-  putEventStep(invoice: Invoice, step: EventStep): Promise<void>;
+  putEventStep(invoice: Pick<Invoice, "tenantId" | "invoiceNumber">, step: EventStep): Promise<void>;
   /** Every invoice of the tenant, in invoice-number order. */
   list(tenantId: string): Promise<StoredInvoice[]>;
   /**

@@ -5,7 +5,8 @@
  * Whichever comes first records it; the others find it recorded and change nothing.
  *
  * The record is written in the order that makes a crash at any point harmless: first the marker
- * (the claim's timeline step, with SES's message id), then the message record, then the invoice.
+ * (the claim's timeline step, with SES's message id) and the message record, in one request, then
+ * the invoice.
  * From the marker on, the send is known, and nobody sends the step again.
  */
 
@@ -74,8 +75,13 @@ export async function recordSentEmail(
   const sent = recordStep(first, claim, messageId);
   if (!sent.ok)
     throw new RecordNotWritten(`${stepKey(claim.step)} on ${first.invoiceNumber}: ${sent.error.message}`);
-  await invoices.putSentMarker(first, claim, sent.value.events, { messageId, recipients });
-  await invoices.putMessage(messageRecordOf(first, claim, messageId, recipients));
+  await invoices.putSentMarker(
+    first,
+    claim,
+    sent.value.events,
+    { messageId, recipients },
+    messageRecordOf(first, claim, messageId, recipients),
+  );
 
   let stored: StoredInvoice | undefined = input.stored;
   for (let attempt = 0; attempt < ATTEMPTS && stored; attempt++) {
@@ -179,16 +185,17 @@ export async function confirmSend(
   deps: { invoices: InvoiceStore; tenants: TenantStore },
   confirmation: SendConfirmation,
 ): Promise<Confirmed | "no_such_invoice"> {
-  const [stored, tenantRecord] = await Promise.all([
-    deps.invoices.get(confirmation.tenantId, confirmation.invoiceNumber),
-    deps.tenants.get(confirmation.tenantId),
-  ]);
-  if (!stored || !tenantRecord) return "no_such_invoice";
+  // The invoice alone first: nearly always the sender recorded the email before its Send event came,
+  // and the invoice says so; the tenant is read only when there is something to record.
+  const stored = await deps.invoices.get(confirmation.tenantId, confirmation.invoiceNumber);
+  if (!stored) return "no_such_invoice";
   const { claimId, messageId, recipients } = confirmation;
   const standing = stored.claim?.id === claimId ? stored.claim : undefined;
   const released = stored.releasedClaims?.find((claim) => claim.id === claimId);
   const claim = standing ?? released;
   if (claim) {
+    const tenantRecord = await deps.tenants.get(confirmation.tenantId);
+    if (!tenantRecord) return "no_such_invoice";
     const recorded = await recordSentEmail(deps.invoices, {
       tenant: tenantRecord.tenant,
       stored,
@@ -198,6 +205,8 @@ export async function confirmSend(
     });
     return recorded === "recorded" && !standing ? "recorded_late" : recorded;
   }
+  // A stage's email is in stagesSent under SES's message id; an installment's is known by its message record.
+  if (stored.invoice.stagesSent.some((sent) => sent.messageId === messageId)) return "already_recorded";
   if (await deps.invoices.findMessage(messageId)) return "already_recorded";
   // An email SES accepted that dun has no claim for any more: at least its later events (a bounce,
   // a complaint) must find their invoice.

@@ -108,12 +108,7 @@ export async function sendOutboxEntry(
     },
   });
   if (!result.ok) return { sent: false, failure: result.error };
-  if (claim)
-    await deps.invoices.putAlertMarker(tenant.id, invoice.invoiceNumber, claim.claimId, {
-      messageId: result.value.messageId,
-      recipients,
-    });
-  await deps.invoices.putMessage({
+  const message = {
     messageId: result.value.messageId,
     tenantId: tenant.id,
     invoiceNumber: invoice.invoiceNumber,
@@ -121,7 +116,16 @@ export async function sendOutboxEntry(
     ...(claim ? { claimId: claim.claimId } : {}),
     recipients,
     sentAt: at.toISOString(),
-  });
+  };
+  if (claim)
+    await deps.invoices.putAlertMarker(
+      tenant.id,
+      invoice.invoiceNumber,
+      claim.claimId,
+      { messageId: result.value.messageId, recipients },
+      message,
+    );
+  else await deps.invoices.putMessage(message);
   return { sent: true };
 }
 

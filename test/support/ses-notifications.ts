@@ -56,3 +56,16 @@ export function deliveryNotificationFor(
     message.delivery.recipients = [recipient];
   });
 }
+
+/** An open of an invoice's reminder_1, for tenant nordlys, at `at`. */
+export function openNotificationFor(
+  messageId: string,
+  recipient: string,
+  claimId: string,
+  at: string,
+  invoiceNumber = "2026-1001",
+): SNSEvent {
+  return notificationFor("open", messageId, recipient, claimId, invoiceNumber, (message) => {
+    message.open.timestamp = at;
+  });
+}

@@ -2,14 +2,16 @@
  * The outbox's claims in DynamoDB: an owner alert, a receipt or a note claimed on the invoice item
  * before SES, its marker beside the timeline, and the update that settles or holds it.
  */
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { AlertRecords, SentMarker } from "#ports/claim-store.ts";
 import type { NextSlot, WriteOutcome } from "#ports/invoice-store.ts";
+import type { MessageRecord } from "#ports/message-log.ts";
 import { CLAIM_TIMEOUT_MS } from "#sending/claim.ts";
 import { SentMarkerSchema } from "./claim-records.ts";
 import { dueSlot } from "./invoice-item.ts";
 import { invoiceKey, timelinePartition } from "./keys.ts";
-import { conditional, type TableContext, updateExpression } from "./writes.ts";
+import { messageItem } from "./message-records.ts";
+import { conditional, type TableContext, updateExpression, writeBatch } from "./writes.ts";
 
 export function alertRecords(table: TableContext): AlertRecords {
   return {
@@ -138,17 +140,17 @@ export function alertRecords(table: TableContext): AlertRecords {
       invoiceNumber: string,
       claimId: string,
       sent: SentMarker,
+      message: MessageRecord,
     ): Promise<void> {
-      await table.client.send(
-        new PutCommand({
-          TableName: table.tableName,
-          Item: {
-            pk: timelinePartition(tenantId, invoiceNumber),
-            sk: `ALERT#${claimId}`,
-            sent: { messageId: sent.messageId, recipients: sent.recipients },
-          },
-        }),
-      );
+      // One BatchWriteItem, not two puts: both are plain puts, safe to write again.
+      await writeBatch(table, [
+        {
+          pk: timelinePartition(tenantId, invoiceNumber),
+          sk: `ALERT#${claimId}`,
+          sent: { messageId: sent.messageId, recipients: sent.recipients },
+        },
+        messageItem(message),
+      ]);
     },
 
     async alertMarker(

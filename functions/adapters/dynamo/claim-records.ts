@@ -15,6 +15,7 @@ import type {
   SettleClaim,
 } from "#ports/claim-store.ts";
 import type { WriteOutcome } from "#ports/invoice-store.ts";
+import type { MessageRecord } from "#ports/message-log.ts";
 import type { Claim } from "#sending/claim.ts";
 import {
   appendTimeline,
@@ -26,8 +27,9 @@ import {
   versionedChange,
 } from "./invoice-item.ts";
 import { invoiceKey, timelinePartition } from "./keys.ts";
+import { messageItem } from "./message-records.ts";
 import { writeInvoice } from "./report-totals.ts";
-import { conditional, type TableContext, updateExpression } from "./writes.ts";
+import { conditional, type TableContext, updateExpression, writeBatch } from "./writes.ts";
 
 export const SentMarkerSchema = z.object({ messageId: z.string(), recipients: z.array(z.string()) });
 const RefusedMarkerSchema = z.object({ code: z.string(), reason: z.string() });
@@ -136,16 +138,16 @@ export function claimRecords(table: TableContext): ClaimRecords {
       claim: Claim,
       events: TimelineEvent[],
       sent: SentMarker,
+      message: MessageRecord,
     ): Promise<void> {
-      await table.client.send(
-        new PutCommand({
-          TableName: table.tableName,
-          Item: {
-            ...timelineItem(invoice, events, `${claim.at}#${claim.id}`),
-            sent: { messageId: sent.messageId, recipients: sent.recipients },
-          },
-        }),
-      );
+      // One BatchWriteItem, not two puts: a request less per email, and the same write units.
+      await writeBatch(table, [
+        {
+          ...timelineItem(invoice, events, `${claim.at}#${claim.id}`),
+          sent: { messageId: sent.messageId, recipients: sent.recipients },
+        },
+        messageItem(message),
+      ]);
     },
 
     /**

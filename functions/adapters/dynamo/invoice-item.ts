@@ -150,7 +150,11 @@ export function versionedChange(
 }
 
 /** A timeline step under a key that makes writing it twice harmless; keys sort by time. */
-export function timelineItem(invoice: Invoice, events: TimelineEvent[], key: string) {
+export function timelineItem(
+  invoice: Pick<Invoice, "tenantId" | "invoiceNumber">,
+  events: TimelineEvent[],
+  key: string,
+) {
   return { pk: timelinePartition(invoice.tenantId, invoice.invoiceNumber), sk: `EVENT#${key}`, events };
 }
 

@@ -188,7 +188,7 @@ export function invoiceRecords(table: TableContext): Omit<InvoiceRecords, "list"
     },
 
     /** An SES event's timeline step; writing it again writes the same item. */
-    putEventStep(invoice: Invoice, step: EventStep): Promise<void> {
+    putEventStep(invoice: Pick<Invoice, "tenantId" | "invoiceNumber">, step: EventStep): Promise<void> {
       return putEventStep(table, invoice, step);
     },
 
@@ -256,7 +256,11 @@ async function putNew(
 }
 
 /** An SES event's timeline step; writing it again writes the same item. */
-async function putEventStep(table: TableContext, invoice: Invoice, step: EventStep): Promise<void> {
+async function putEventStep(
+  table: TableContext,
+  invoice: Pick<Invoice, "tenantId" | "invoiceNumber">,
+  step: EventStep,
+): Promise<void> {
   if (step.events.length === 0) return;
   await table.client.send(
     new PutCommand({ TableName: table.tableName, Item: timelineItem(invoice, step.events, step.key) }),

@@ -10,7 +10,7 @@ import type { TableContext } from "./writes.ts";
 /** A year: long enough for any late bounce or complaint about a message to find its invoice. */
 const MESSAGE_RECORD_TTL_SECONDS = 366 * 86_400;
 
-function messageItem(message: MessageRecord) {
+export function messageItem(message: MessageRecord) {
   return {
     ...messageKey(message.messageId),
     ...message,
