@@ -115,6 +115,12 @@ export function resultPages(rows: readonly UploadJobRow[], limit = RESULT_PAGE_B
 }
 
 const ContinueMessageSchema = z.object({ tenantId: z.string(), jobId: z.string() });
+/** S3's Object Created event as EventBridge delivers it (infra/constructs/uploads.ts). */
+const S3EventBridgeSchema = z.object({
+  "detail-type": z.literal("Object Created"),
+  detail: z.object({ object: z.object({ key: z.string() }) }),
+});
+/** S3's own notification shape, as s3rver (local mode) publishes it. */
 const S3NotificationSchema = z.object({
   Records: z.array(
     z.object({ eventName: z.string(), s3: z.object({ object: z.object({ key: z.string() }) }) }),
@@ -122,9 +128,10 @@ const S3NotificationSchema = z.object({
 });
 
 /**
- * The jobs an upload-queue message names: S3's ObjectCreated notification names the file (its
- * key URL-encoded, spaces as "+"), a worker's hand-on names the job. S3's test event, and a key
- * that is not an upload's, name none.
+ * The jobs an upload-queue message names: S3's Object Created event (through EventBridge, or as an
+ * S3 notification with its key URL-encoded) names the file, a worker's hand-on names the job. Any
+ * other message, and a key that is not an upload's, name none. Upload keys hold only [a-z0-9-/],
+ * which no encoding changes.
  */
 export function jobsOfMessage(body: string): { tenantId: string; jobId: string }[] {
   let parsed: unknown;
@@ -135,6 +142,11 @@ export function jobsOfMessage(body: string): { tenantId: string; jobId: string }
   }
   const hand = ContinueMessageSchema.safeParse(parsed);
   if (hand.success) return [hand.data];
+  const bridged = S3EventBridgeSchema.safeParse(parsed);
+  if (bridged.success) {
+    const job = jobOfObjectKey(bridged.data.detail.object.key);
+    return job ? [job] : [];
+  }
   const notification = S3NotificationSchema.safeParse(parsed);
   if (!notification.success) return [];
   return notification.data.Records.flatMap((record) => {
