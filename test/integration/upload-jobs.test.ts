@@ -3,8 +3,16 @@
  * the presigned URL, the worker reading it in chunks and handing the job on between them, and the
  * per-row results paged — row for row what the synchronous upload answers for the same file.
  */
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import { DunApi } from "../../functions/cli/api-client.ts";
+import { EXIT } from "../../functions/cli/command.ts";
+import { type UploadReport, uploadFile } from "../../functions/cli/upload.ts";
+import { terminal } from "../support/cli.ts";
 import { anInvoiceInput } from "../support/invoices.ts";
 import { apiRequest, finishedJob, startUploadJob } from "../support/upload-jobs.ts";
 
@@ -165,4 +173,45 @@ describe("an upload job", () => {
     expect(created.body.errors[0].path).toBe("format");
     expect(rows.status).toBe(400);
   });
+});
+
+describe("dun upload, a file above the synchronous limit", () => {
+  it("goes up as an upload job, with progress on stderr, and answers as the chunked upload does", async () => {
+    // Prepare
+    const dir = await mkdtemp(path.join(tmpdir(), "dun-upload-job-"));
+    const file = path.join(dir, "invoices.csv");
+    await writeFile(file, csvFile(450, "CLI"));
+    const api = (key: string) => new DunApi({ url: stack.apiUrl, key, source: "--api" });
+    const asJob = terminal({ json: true });
+    const chunked = terminal({ json: true });
+    const shown = terminal();
+
+    // Act
+    const code = await uploadFile(
+      { api: api(stack.apiKey), terminal: asJob, jobAbove: 100, pollMs: 50 },
+      file,
+    );
+    const inChunks = await uploadFile(
+      {
+        api: api(otherKey),
+        terminal: chunked,
+        jobAbove: 10_000,
+        limits: { rowsPerChunk: 100, maxChunkBytes: 4_000_000 },
+      },
+      file,
+    );
+    await uploadFile({ api: api(stack.apiKey), terminal: shown, jobAbove: 100, pollMs: 50 }, file);
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    const job = JSON.parse(asJob.out.text) as UploadReport;
+    const sync = JSON.parse(chunked.out.text) as UploadReport;
+    expect(code).toBe(EXIT.refused);
+    expect(inChunks).toBe(EXIT.refused);
+    expect(job.results).toEqual(sync.results);
+    expect(job.summary).toEqual(sync.summary);
+    expect(shown.err.text).toContain("uploading invoices.csv: 450/450 rows");
+    expect(shown.out.text).toContain("450 rows: 0 created, 0 updated,");
+    expect(shown.out.text).toMatch(/^row \d+: dueDate: /m);
+  }, 240_000);
 });
