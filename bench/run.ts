@@ -12,6 +12,7 @@ import { type Figure, round } from "./figure.ts";
 import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
 import { throughputSuite } from "./throughput.bench.ts";
+import { uploadJobSuite } from "./upload-job.bench.ts";
 
 // Rendering first: its figure is a ratio of two timings, best measured on a quiet, fresh heap.
 const suites = [
@@ -20,6 +21,7 @@ const suites = [
   pipelineSuite,
   dispatchSuite,
   apiSuite,
+  uploadJobSuite,
   throughputSuite,
   bundlesSuite,
 ];
