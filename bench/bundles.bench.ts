@@ -44,6 +44,11 @@ export const LAMBDA_ENVIRONMENT: Record<LambdaName, Record<string, string>> = {
     EVENTS_DEAD_LETTER_QUEUE_URL: "https://sqs.eu-north-1.amazonaws.com/000000000000/dun-events-dlq",
   },
   events: { TABLE_NAME: "dun-bench", SES_CONFIGURATION_SET: "dun", FROM_ADDRESS: "billing@example.com" },
+  "upload-worker": {
+    TABLE_NAME: "dun-bench",
+    UPLOAD_BUCKET: "dun-uploads",
+    UPLOAD_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/dun-uploads",
+  },
 };
 const LAMBDA_RUNTIME_ENVIRONMENT = {
   AWS_REGION: "eu-west-1",
@@ -58,6 +63,11 @@ const SDK_CLIENTS: Record<LambdaName, Record<string, string>> = {
   dispatcher: { "@aws-sdk/client-dynamodb": "DynamoDBClient", "@aws-sdk/client-sqs": "SQSClient" },
   sender: { "@aws-sdk/client-dynamodb": "DynamoDBClient", "@aws-sdk/client-ses": "SESClient" },
   events: { "@aws-sdk/client-dynamodb": "DynamoDBClient", "@aws-sdk/client-ses": "SESClient" },
+  "upload-worker": {
+    "@aws-sdk/client-dynamodb": "DynamoDBClient",
+    "@aws-sdk/client-s3": "S3Client",
+    "@aws-sdk/client-sqs": "SQSClient",
+  },
 };
 
 export type Bundle = { file: string; bytes: number; metafile: Metafile; warnings: string[] };

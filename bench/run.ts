@@ -14,6 +14,7 @@ import { pipelineSuite } from "./pipeline.bench.ts";
 import { renderingSuite } from "./rendering.bench.ts";
 import { reportsSuite } from "./reports.bench.ts";
 import { throughputSuite } from "./throughput.bench.ts";
+import { uploadJobSuite } from "./upload-job.bench.ts";
 
 // Rendering first: its figure is a ratio of two timings, best measured on a quiet, fresh heap.
 const suites = [
@@ -24,6 +25,7 @@ const suites = [
   apiSuite,
   listsSuite,
   reportsSuite,
+  uploadJobSuite,
   throughputSuite,
   bundlesSuite,
 ];

@@ -11,6 +11,7 @@ export const LAMBDA_ENTRIES = {
   dispatcher: "functions/handlers/dispatcher.ts",
   sender: "functions/handlers/sender.ts",
   events: "functions/handlers/events.ts",
+  "upload-worker": "functions/handlers/upload-worker.ts",
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

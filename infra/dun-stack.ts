@@ -7,6 +7,7 @@ import { Data } from "./constructs/data.ts";
 import { Dispatch } from "./constructs/dispatch.ts";
 import { Events } from "./constructs/events.ts";
 import { Sending } from "./constructs/sending.ts";
+import { Uploads } from "./constructs/uploads.ts";
 
 export interface DunStackProps extends StackProps {
   readonly production: boolean;
@@ -33,6 +34,7 @@ export class DunStack extends Stack {
   readonly sending: Sending;
   readonly dispatch: Dispatch;
   readonly events: Events;
+  readonly uploads: Uploads;
   readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: DunStackProps) {
@@ -62,6 +64,7 @@ export class DunStack extends Stack {
     });
     this.events = new Events(this, "Events", { table, production, sending: this.sending, fromAddress });
     this.events.watchDeadLetters(this.sending.function);
+    this.uploads = new Uploads(this, "Uploads", { table, production, api: this.api.function });
     this.alarms = new Alarms(this, "Alarms", {
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       topicKey: this.sending.topicKey,
@@ -69,12 +72,14 @@ export class DunStack extends Stack {
         Send: this.sending.deadLetterQueue,
         Tick: this.dispatch.deadLetterQueue,
         Events: this.events.deadLetterQueue,
+        Uploads: this.uploads.deadLetterQueue,
       },
       functions: {
         Api: this.api.function,
         Dispatcher: this.dispatch.function,
         Sender: this.sending.function,
         Events: this.events.function,
+        UploadWorker: this.uploads.function,
       },
       // The two Lambdas that email the owner (hand-overs; bounces, complaints, disputes).
       ownerAlertLogs: { Sender: this.sending.function.logs, Events: this.events.function.logs },
@@ -113,6 +118,7 @@ export class DunStack extends Stack {
       value: this.dispatch.function.functionName,
       description: "DUN_DISPATCHER_FUNCTION (dun redrive tick)",
     });
+    new CfnOutput(this, "UploadBucketName", { value: this.uploads.bucket.bucketName });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarms.topic.topicArn });
   }
 }

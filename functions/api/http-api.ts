@@ -32,6 +32,15 @@ import { type ApiResponse, json, type ProblemStatus, problem } from "./problem.t
 import { notUtf8Problem } from "./request-body.ts";
 import { getAgingReport, putPolicy } from "./tenant-routes.ts";
 import { UploadAnswerSchema } from "./upload-invoices.ts";
+import { UploadJobRequestSchema } from "./upload-job.ts";
+import {
+  getUpload,
+  getUploadRows,
+  postUpload,
+  UploadJobCreatedSchema,
+  UploadJobViewSchema,
+  UploadRowsPageSchema,
+} from "./upload-job-routes.ts";
 
 export type { ApiDeps, HttpRequest } from "./http-request.ts";
 
@@ -44,6 +53,8 @@ export type RouteSpec = {
   body?: { schema: z.ZodType; csv?: boolean; required: boolean };
   idempotencyKey?: boolean;
   response: z.ZodType;
+  /** Answers 201 Created rather than 200. */
+  created?: boolean;
   /** The problems the route answers with, besides 401 and 500 which every private route may. */
   problems: ProblemStatus[];
 } & (
@@ -85,6 +96,37 @@ export const ROUTES: readonly RouteSpec[] = [
     problems: [400, 413, 415, 422],
     access: "tenant",
     handle: postInvoices,
+  },
+  {
+    method: "POST",
+    path: "/v1/uploads",
+    summary:
+      "Start an upload of any size: a job and a presigned URL to PUT the file to; it is read in chunks once it is there",
+    body: { schema: UploadJobRequestSchema, required: true },
+    response: UploadJobCreatedSchema,
+    created: true,
+    problems: [400, 404, 413, 415, 422],
+    access: "tenant",
+    handle: postUpload,
+  },
+  {
+    method: "GET",
+    path: "/v1/uploads/{uploadId}",
+    summary: "An upload job: its status and the rows read, created, updated, unchanged and rejected so far",
+    response: UploadJobViewSchema,
+    problems: [404],
+    access: "tenant",
+    handle: getUpload,
+  },
+  {
+    method: "GET",
+    path: "/v1/uploads/{uploadId}/rows",
+    summary: "An upload job's per-row results, a page at a time, rejected rows with the field and the reason",
+    query: [{ name: "cursor", schema: z.string(), description: "the nextCursor of the page before" }],
+    response: UploadRowsPageSchema,
+    problems: [400, 404],
+    access: "tenant",
+    handle: getUploadRows,
   },
   {
     method: "GET",

@@ -7,6 +7,7 @@ import type { Tenant } from "#domain/tenant/tenant.ts";
 import type { ApiKeyStore } from "#ports/api-key-store.ts";
 import type { InvoiceStore } from "#ports/invoice-store.ts";
 import type { TenantStore } from "#ports/tenant-store.ts";
+import type { UploadFiles, UploadJobStore } from "#ports/upload-job-store.ts";
 import type { SendWindow } from "#sending/send-window.ts";
 import type { NotUtf8 } from "./body-text.ts";
 import type { ApiResponse } from "./problem.ts";
@@ -18,6 +19,8 @@ export type ApiDeps = {
   now: () => Date;
   /** How long a reminder on its way may still reach SES (#sending/send-window.ts); an action waits it out. */
   sendWindow?: SendWindow;
+  /** Upload jobs (POST /v1/uploads): where they are kept and the bucket their files go to; none, no jobs. */
+  uploads?: { jobs: UploadJobStore; files: UploadFiles };
 };
 
 export type HttpRequest = {

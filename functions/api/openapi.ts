@@ -76,6 +76,7 @@ function components(registry: Registry, io: "input" | "output"): Record<string, 
 const PATH_PARAMETERS: Record<string, string> = {
   invoiceNumber: "The invoice number, percent-encoded (a / is sent as %2F)",
   customerId: "The customer.id the invoices carry, percent-encoded",
+  uploadId: "The upload job's id, as POST /v1/uploads gave it",
 };
 
 /**
@@ -129,8 +130,8 @@ function operation(route: RouteSpec, requests: Registry, responses: Registry): R
   const statuses: ProblemStatus[] =
     route.access === "tenant" ? [...route.problems, 401, 500] : route.problems;
   const answers: Record<string, unknown> = {
-    200: {
-      description: "OK",
+    [route.created ? 201 : 200]: {
+      description: route.created ? "Created" : "OK",
       content: { "application/json": { schema: componentRef(responses, route.response, `${name}Response`) } },
     },
   };

@@ -13,6 +13,7 @@ import {
   UploadAnswerSchema as ApiUploadAnswerSchema,
   UploadResultSchema as ApiUploadResultSchema,
 } from "#api/upload-invoices.ts";
+import { UploadJobCreatedSchema, UploadJobViewSchema, UploadRowsPageSchema } from "#api/upload-job-routes.ts";
 import { CustomerSummarySchema } from "#domain/invoice/standing.ts";
 import type { ApiLocation } from "./api-location.ts";
 import { CliError, UsageError } from "./command.ts";
@@ -181,6 +182,41 @@ export class DunApi {
       }
       throw error;
     }
+  }
+
+  /** POST /v1/uploads: a job for a file too large for one request, and the URL to PUT it to. */
+  startUploadJob(format: "csv" | "json") {
+    return this.call("POST", "/v1/uploads", UploadJobCreatedSchema, {
+      body: JSON.stringify({ format }),
+      contentType: "application/json",
+    });
+  }
+
+  /** The PUT of a job's file to its presigned URL: S3, not the API, so no API key goes with it. */
+  async putUploadFile(url: string, headers: Record<string, string>, body: string): Promise<void> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, { method: "PUT", headers, body });
+    } catch (error) {
+      throw new CliError(
+        `the upload to S3 failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (!response.ok) {
+      throw new CliError(
+        `S3 refused the upload (${response.status}): ${(await response.text()).slice(0, 300)}`,
+      );
+    }
+  }
+
+  getUploadJob(id: string) {
+    return this.call("GET", `/v1/uploads/${encodeURIComponent(id)}`, UploadJobViewSchema);
+  }
+
+  getUploadRows(id: string, cursor?: string) {
+    return this.call("GET", `/v1/uploads/${encodeURIComponent(id)}/rows`, UploadRowsPageSchema, {
+      query: { cursor },
+    });
   }
 
   getInvoice(invoiceNumber: string): Promise<InvoiceView> {

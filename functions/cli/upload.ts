@@ -3,10 +3,16 @@
  * up in chunks (upload-plan.ts) with a progress bar; what comes back reads as one answer for the
  * whole file: every rejected row with its line in the file and the field at fault, then the count
  * of created, updated, unchanged and rejected invoices. Exit code 3 when any row was rejected.
+ *
+ * A file of more rows than UPLOAD_JOB_ABOVE_ROWS (several synchronous requests' worth) goes up whole as an
+ * upload job instead (POST /v1/uploads, PUT to S3): the bar follows the job's rows read, and the
+ * answer is the job's per-row results, read the same way.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { bodyText } from "#api/body-text.ts";
+import { UPLOAD_JOB_ABOVE_ROWS } from "#api/upload-limits.ts";
 import { ApiError, type DunApi, type UploadResult, type UploadSummary } from "./api-client.ts";
 import { CliError, EXIT, type ExitCode, type Terminal, UsageError, writeJson } from "./command.ts";
 import { progressOn } from "./progress.ts";
@@ -20,10 +26,17 @@ import {
 
 export type UploadFormat = "csv" | "json";
 
+type JobApi = Pick<DunApi, "startUploadJob" | "putUploadFile" | "getUploadJob" | "getUploadRows">;
+
 export type UploadDeps = {
-  api: Pick<DunApi, "uploadInvoices">;
+  /** Without the upload job's calls, every file goes up in chunks of synchronous requests. */
+  api: Pick<DunApi, "uploadInvoices"> & Partial<JobApi>;
   terminal: Terminal;
   limits?: UploadLimits;
+  /** Files of more rows than this go up as an upload job; UPLOAD_JOB_ABOVE_ROWS unless given. */
+  jobAbove?: number;
+  /** How often a job's progress is asked for. */
+  pollMs?: number;
 };
 
 /** One invoice's answer, placed in the file: `row` is its line (CSV), `index` its place in the array (JSON). */
@@ -42,6 +55,16 @@ export async function uploadFile(
   const format = options.format ?? formatOf(file);
   const text = utf8Text(file, await readBytes(file), format);
   const plan = format === "csv" ? planCsvUpload(text, deps.limits) : planJsonUpload(text, deps.limits);
+
+  const unit = format === "csv" ? "rows" : "invoices";
+  if (
+    plan.items !== undefined &&
+    plan.items > (deps.jobAbove ?? UPLOAD_JOB_ABOVE_ROWS) &&
+    hasJobApi(deps.api)
+  ) {
+    const results = await uploadAsJob({ ...deps, api: deps.api }, file, format, text, plan.items);
+    return answer(terminal, { file, results, summary: summarise(results) }, plan.items, unit);
+  }
 
   const results: PlacedResult[] = [...plan.refused];
   const progress =
@@ -78,9 +101,17 @@ export async function uploadFile(
   progress?.end();
 
   results.sort(byPlace);
-  const report: UploadReport = { file, results, summary: summarise(results) };
+  return answer(terminal, { file, results, summary: summarise(results) }, plan.items ?? results.length, unit);
+}
+
+function answer(
+  terminal: Terminal,
+  report: UploadReport,
+  count: number,
+  unit: "rows" | "invoices",
+): ExitCode {
   if (terminal.json) writeJson(terminal.out, report);
-  else writeReport(terminal, report, plan.items ?? results.length, format === "csv" ? "rows" : "invoices");
+  else writeReport(terminal, report, count, unit);
   return report.summary.rejected + report.summary.conflict > 0 ? EXIT.refused : EXIT.ok;
 }
 
@@ -108,6 +139,64 @@ function utf8Text(file: string, bytes: Buffer, format: UploadFormat): string {
         : "save it as UTF-8"),
     EXIT.refused,
   );
+}
+
+function hasJobApi(api: UploadDeps["api"]): api is UploadDeps["api"] & JobApi {
+  return (
+    api.startUploadJob !== undefined &&
+    api.putUploadFile !== undefined &&
+    api.getUploadJob !== undefined &&
+    api.getUploadRows !== undefined
+  );
+}
+
+/** The whole file as one upload job: PUT to S3, the job's progress on the bar, then its rows. */
+async function uploadAsJob(
+  deps: UploadDeps & { api: JobApi },
+  file: string,
+  format: UploadFormat,
+  text: string,
+  items: number,
+): Promise<PlacedResult[]> {
+  const { api, terminal } = deps;
+  const created = await api.startUploadJob(format);
+  await api.putUploadFile(created.uploadUrl, created.headers, text);
+  const unit = format === "csv" ? "rows" : "invoices";
+  const progress = terminal.json
+    ? undefined
+    : progressOn(terminal.err, `uploading ${path.basename(file)}`, items, unit);
+  let job = created.upload;
+  try {
+    for (;;) {
+      job = await api.getUploadJob(job.id);
+      progress?.update(job.counts.read);
+      if (job.status === "done" || job.status === "failed") break;
+      await sleep(deps.pollMs ?? 1000);
+    }
+  } finally {
+    progress?.end();
+  }
+  if (job.status === "failed") {
+    const problem = job.problem ?? { detail: "the upload job failed", errors: [] };
+    throw new ApiError(`upload job ${job.id}`, {
+      title: "Upload failed",
+      status: 422,
+      detail: `${problem.detail}; ${job.counts.read} ${unit} were read before it stopped`,
+      errors: problem.errors,
+      body: job,
+    });
+  }
+  const results: PlacedResult[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.getUploadRows(job.id, cursor);
+    for (const { index, row, ...result } of page.results) {
+      // A CSV row is already its line in the file; a JSON invoice is its place in the array.
+      results.push({ ...result, ...(format === "csv" ? { row } : { index }) });
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return results.sort(byPlace);
 }
 
 function formatOf(file: string): UploadFormat {

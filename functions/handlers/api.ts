@@ -2,11 +2,14 @@
  * The HTTP API Lambda (API Gateway HTTP API, payload format 2.0): the event becomes a plain
  * request for functions/api/http-api.ts, and anything unexpected a bare 500 with no detail.
  */
+import { S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { ApiKeyTable } from "#adapters/dynamo/api-key-table.ts";
 import { documentClient } from "#adapters/dynamo/client.ts";
 import { invoiceTable } from "#adapters/dynamo/invoice-table.ts";
 import { TenantTable } from "#adapters/dynamo/tenant-table.ts";
+import { UploadJobTable } from "#adapters/dynamo/upload-job-table.ts";
+import { S3UploadFiles } from "#adapters/s3/upload-files.ts";
 import { bodyText } from "#api/body-text.ts";
 import { type ApiDeps, type HttpRequest, handleApiRequest } from "#api/http-api.ts";
 import { problem } from "#api/problem.ts";
@@ -21,6 +24,14 @@ const deps: ApiDeps = {
   tenants: new TenantTable(documents, env.TABLE_NAME),
   apiKeys: new ApiKeyTable(documents, env.TABLE_NAME),
   now: () => new Date(),
+  ...(env.UPLOAD_BUCKET
+    ? {
+        uploads: {
+          jobs: new UploadJobTable(documents, env.TABLE_NAME),
+          files: new S3UploadFiles(new S3Client({}), env.UPLOAD_BUCKET),
+        },
+      }
+    : {}),
 };
 
 export function requestOf(event: APIGatewayProxyEventV2): HttpRequest {

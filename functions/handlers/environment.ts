@@ -11,6 +11,9 @@ const EnvironmentSchema = z.object({
   INSTANCE_SEND_RATE: z.coerce.number().positive().default(0.5),
   /** The events dead-letter queue, which the sender may only ask about (adapters/sqs/dead-letters.ts). */
   EVENTS_DEAD_LETTER_QUEUE_URL: z.string().url().optional(),
+  /** The bucket large uploads are PUT to, and the queue its notifications and the worker's hand-ons go through. */
+  UPLOAD_BUCKET: z.string().min(3).optional(),
+  UPLOAD_QUEUE_URL: z.string().url().optional(),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -24,7 +24,9 @@ import { LocalClock } from "./local-clock.ts";
 import { type LocalDynamo, startDynalite } from "./local-dynamo.ts";
 import { LocalPipeline, SendEventBuffer, type SentStep } from "./local-pipeline.ts";
 import { localRoutes } from "./local-routes.ts";
+import { type LocalS3, startLocalS3 } from "./local-s3.ts";
 import { type LocalSes, startLocalSes } from "./local-ses.ts";
+import { type LocalUploadOptions, LocalUploads } from "./local-uploads.ts";
 
 export type LocalStackOptions = {
   /** The HTTP API's port; 0 picks a free one. */
@@ -42,6 +44,8 @@ export type LocalStackOptions = {
   demo?: boolean;
   /** Told of every email the pipeline sends, with the simulated time it went out. */
   onSent?: (sent: SentStep, at: Date) => void;
+  /** How the upload worker cuts a large upload into chunks and invocations. */
+  uploads?: LocalUploadOptions;
 };
 
 export type LocalStack = {
@@ -53,6 +57,9 @@ export type LocalStack = {
   pipeline: LocalPipeline;
   dynamo: LocalDynamo;
   ses: LocalSes;
+  /** The upload bucket (s3rver), and the upload queue and worker behind it. */
+  s3: LocalS3;
+  uploads: LocalUploads;
   /** Demo invoices loaded at start (0 on a persisted table that had them already). */
   demoInvoices: number;
   close(): Promise<void>;
@@ -82,6 +89,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push(dynamo);
     const ses = await startLocalSes({ host, port: options.sesPort ?? 0 });
     started.push(ses);
+    const s3 = await startLocalS3({ host, ...(persistDir ? { directory: join(persistDir, "s3") } : {}) });
+    started.push(s3);
 
     const start = await startingTime(options.start ?? new Date(), persistDir);
     let clock: LocalClock | undefined;
@@ -116,6 +125,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       speed,
     );
     const apiDeps: ApiDeps = { invoices, tenants, apiKeys, now, sendWindow: LOCAL_SEND_WINDOW };
+    const uploads = new LocalUploads(apiDeps, dynamo, s3, options.uploads);
+    apiDeps.uploads = uploads.apiDeps;
+    // Jobs in flight finish before the tables they write to close.
+    started.push({ close: () => uploads.idle() });
 
     const demo = await loadDemo(apiDeps, start, options.demo ?? true);
     const server: ApiServer = await startApiServer(apiDeps, {
@@ -137,6 +150,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pipeline,
       dynamo,
       ses,
+      s3,
+      uploads,
       demoInvoices: demo.loaded,
       close: async () => {
         await running.stop();

@@ -41,11 +41,12 @@ function deadLetterQueues(): string[] {
 }
 
 describe("every dead-letter queue", () => {
-  it("is found: the send queue's, the events queue's and the tick schedule's", () => {
+  it("is found: the send queue's, the events queue's, the tick schedule's and the upload queue's", () => {
     expect(deadLetterQueues()).toEqual([
       expect.stringMatching(/^DispatchDeadLetterQueue/),
       expect.stringMatching(/^EventsDeadLetterQueue/),
       expect.stringMatching(/^SendingDeadLetterQueue/),
+      expect.stringMatching(/^UploadsDeadLetterQueue/),
     ]);
   });
 

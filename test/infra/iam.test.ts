@@ -46,10 +46,12 @@ describe("every IAM policy in the stack", () => {
 });
 
 describe("the API function", () => {
-  it("reads and writes the table and writes its own logs, nothing else", () => {
+  it("reads and writes the table, writes its own logs and may PUT upload files (to sign their URLs), nothing else", () => {
     const actions = actionsOf("ApiFunctionRole");
     expect(actions).toContain("dynamodb:PutItem");
-    expect(actions.filter((a) => !a.startsWith("dynamodb:") && !a.startsWith("logs:"))).toEqual([]);
+    expect(actions.filter((a) => !a.startsWith("dynamodb:") && !a.startsWith("logs:"))).toEqual([
+      "s3:PutObject",
+    ]);
   });
 });
 

@@ -15,9 +15,9 @@ beforeAll(() => {
 });
 
 describe("the Lambdas", () => {
-  it("are four, Node.js 22 on arm64, with a log group that has a retention", () => {
+  it("are five, Node.js 22 on arm64, with a log group that has a retention", () => {
     const functions = template.findResources("AWS::Lambda::Function");
-    expect(Object.keys(functions)).toHaveLength(4);
+    expect(Object.keys(functions)).toHaveLength(5);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Runtime).toBe("nodejs22.x");
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -207,9 +207,9 @@ describe("the HTTP API", () => {
 describe("the alarms", () => {
   it("watch each dead-letter queue and each Lambda, SES's refusals, and the SES reputation rates", () => {
     const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm"));
-    // 3 dead-letter queues, 4 Lambdas, owner alerts, sending blocked, emails refused, sends
+    // 4 dead-letter queues, 5 Lambdas, owner alerts, sending blocked, emails refused, sends
     // throttled, bounce and complaint rate.
-    expect(alarms).toHaveLength(13);
+    expect(alarms).toHaveLength(15);
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "AWS/SES",
       MetricName: "Reputation.BounceRate",

@@ -33,6 +33,16 @@ export const invoiceKey = (tenantId: string, invoiceNumber: string) => ({
 export const timelinePartition = (tenantId: string, invoiceNumber: string) =>
   `TENANT#${tenantId}#INVOICE#${invoiceNumber}`;
 export const messageKey = (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: "MESSAGE" });
+/** An upload job and its pages of per-row results, in a partition of their own (upload-job-table.ts). */
+export const uploadJobPartition = (tenantId: string, jobId: string) => `TENANT#${tenantId}#UPLOAD#${jobId}`;
+export const uploadJobKey = (tenantId: string, jobId: string) => ({
+  pk: uploadJobPartition(tenantId, jobId),
+  sk: "JOB",
+});
+export const uploadPageKey = (tenantId: string, jobId: string, page: number) => ({
+  pk: uploadJobPartition(tenantId, jobId),
+  sk: `ROWS#${String(page).padStart(6, "0")}`,
+});
 /** How far the dispatcher has read the due index, shard by shard (dispatch-cursor.ts). */
 export const DISPATCH_CURSOR_KEY = { pk: "DISPATCH", sk: "CURSOR" } as const;
 
