@@ -14,9 +14,9 @@ import { MAX_SYNC_UPLOAD_ROWS } from "./sync-upload-limit.ts";
 export const UPLOAD_JOB_ABOVE_ROWS = 6 * MAX_SYNC_UPLOAD_ROWS;
 
 /**
- * Rows an upload job's worker hands to the synchronous upload code at once. Small enough that one
- * chunk takes a few seconds of the worker's timeout and that its per-row results, written with the
- * job's progress in one transaction, stay under DynamoDB's 4 MB per transaction.
+ * Rows an upload job's worker hands to the synchronous upload code at once: the synchronous limit,
+ * so that a chunk is exactly what one request may hold, takes a few seconds of the worker's timeout,
+ * and its per-row results fit one result page (well under 400 KB).
  */
 export const JOB_CHUNK_ROWS = MAX_SYNC_UPLOAD_ROWS;
 
